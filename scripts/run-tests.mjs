@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs the test suites with Node's own test runner (TypeScript through tsx).
+//   node scripts/run-tests.mjs unit|e2e|all [extra files or globs…]
+// Unit tests sit beside the code (*.test.ts); browser tests live in e2e/.
+import { spawnSync } from 'node:child_process';
+import { globSync } from 'node:fs';
+
+const suite = process.argv[2] ?? 'all';
+const extra = process.argv.slice(3);
+const patterns = {
+  unit: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'],
+  e2e: ['e2e/**/*.test.ts'],
+};
+const chosen = extra.length > 0 ? extra : suite === 'all' ? [...patterns.unit, ...patterns.e2e] : patterns[suite];
+if (!chosen) {
+  console.error(`unknown suite "${suite}" (unit, e2e or all)`);
+  process.exit(64);
+}
+const files = [...new Set(chosen.flatMap((p) => globSync(p, { exclude: (f) => f.includes('node_modules') })))].sort();
+if (files.length === 0) {
+  console.error('no test files found for', chosen.join(' '));
+  process.exit(1);
+}
+const args = [
+  '--import', 'tsx', '--no-warnings=ExperimentalWarning', '--test',
+  `--test-concurrency=${process.env.POSTBOTE_TEST_CONCURRENCY ?? 2}`,
+  '--test-timeout=180000',
+  '--test-reporter=spec',
+  ...files,
+];
+const result = spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env });
+process.exit(result.status ?? 1);
