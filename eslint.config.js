@@ -31,11 +31,14 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(['electron', 'electron/*', ...nodeBuiltins], 'renderer/ is browser code: no Node or Electron imports; use window.postbote.'),
   },
   {
     files: ['shared/**/*.ts'],
+    // Tests run in Node and may use node:test; the code under test may not.
+    ignores: ['**/*.test.ts'],
     rules: restrict(['electron', 'electron/*', 'react', 'react-dom', 'react/*', ...nodeBuiltins], 'shared/ is imported by both sides: no Node, Electron or React.'),
   },
 );
