@@ -1,0 +1,61 @@
+/**
+ * The composition root: builds the one service object that implements the IPC contract.
+ * Electron (app/), the browser tests (e2e/) and the command line all use this object,
+ * so what the UI is tested against is exactly what ships.
+ */
+import { mkdirSync } from 'node:fs';
+import type { PostboteService } from '../../shared/contract/index.js';
+import { createEventHub, type EventHub } from './events.js';
+import { createSettingsFile } from './settings-file.js';
+
+export interface ServicesOptions {
+  /** The app-data folder (Electron's userData, the CLI's --data-dir, a temp folder in tests). */
+  dataDir: string;
+  appVersion: string;
+  /** The OS language tag, e.g. "de-DE". */
+  systemLanguage: string;
+  platform?: string;
+}
+
+export interface Services {
+  service: PostboteService;
+  events: EventHub;
+  close(): Promise<void>;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  mkdirSync(options.dataDir, { recursive: true });
+  const events = createEventHub();
+  const settings = createSettingsFile(options.dataDir);
+
+  const service: PostboteService = {
+    'app.info': async () => ({
+      name: 'Postbote',
+      version: options.appVersion,
+      platform: options.platform ?? process.platform,
+      systemLanguage: options.systemLanguage,
+      dataDir: options.dataDir,
+      secretBackend: 'keytar',
+    }),
+    'settings.get': async () => settings.get(),
+    'settings.set': async (patch) => {
+      const next = settings.update(patch);
+      events.emit('settings.changed', next);
+      return next;
+    },
+  };
+
+  return {
+    service,
+    events,
+    close: async () => {},
+  };
+}
+
+/** Default data folder for the CLI (the Electron app passes app.getPath('userData')). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform, home = env.HOME ?? env.USERPROFILE ?? '.'): string {
+  if (env.POSTBOTE_DATA_DIR) return env.POSTBOTE_DATA_DIR;
+  if (platform === 'win32') return `${env.APPDATA ?? `${home}\\AppData\\Roaming`}\\Postbote`;
+  if (platform === 'darwin') return `${home}/Library/Application Support/Postbote`;
+  return `${env.XDG_CONFIG_HOME ?? `${home}/.config`}/Postbote`;
+}
