@@ -15,6 +15,13 @@ export interface ServicesOptions {
   /** The OS language tag, e.g. "de-DE". */
   systemLanguage: string;
   platform?: string;
+  /** What only the host (Electron) can do; absent in tests and the CLI. */
+  host?: HostIntegration;
+}
+
+export interface HostIntegration {
+  notify?(title: string, body: string): void;
+  openExternal?(url: string): Promise<void>;
 }
 
 export interface Services {
@@ -42,6 +49,16 @@ export function createServices(options: ServicesOptions): Services {
       const next = settings.update(patch);
       events.emit('settings.changed', next);
       return next;
+    },
+    'app.openExternal': async (url) => {
+      if (!options.host?.openExternal || !/^https?:/i.test(url)) return false;
+      await options.host.openExternal(url);
+      return true;
+    },
+    'app.notify': async ({ title, body }) => {
+      if (!options.host?.notify) return false;
+      options.host.notify(title, body);
+      return true;
     },
   };
 

@@ -1,0 +1,102 @@
+import { useId, useState, type ReactNode } from 'react';
+import type { Settings } from '../../../shared/domain.js';
+import { ApiFailure } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { useAppState } from '../settings-context.js';
+
+function Row({ label, hint, children, htmlFor }: { label: string; hint?: string; children: ReactNode; htmlFor: string }) {
+  return (
+    <div className="form-row">
+      <div className="form-row__label">
+        <label htmlFor={htmlFor}>{label}</label>
+        {hint ? <p className="form-row__hint" id={`${htmlFor}-hint`}>{hint}</p> : null}
+      </div>
+      <div className="form-row__control">{children}</div>
+    </div>
+  );
+}
+
+export function SettingsSection() {
+  const { t } = useI18n();
+  const { settings, updateSettings, info } = useAppState();
+  const [error, setError] = useState<string | null>(null);
+  const [savedKey, setSavedKey] = useState<string | null>(null);
+  const ids = { language: useId(), theme: useId(), undo: useId(), retry: useId(), lookup: useId() };
+
+  async function change(patch: Partial<Settings>, key: string) {
+    setError(null);
+    try {
+      await updateSettings(patch);
+      setSavedKey(key);
+      window.setTimeout(() => setSavedKey((current) => (current === key ? null : current)), 1600);
+    } catch (failure) {
+      setError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : t('common.unexpected', { detail: String(failure) }));
+    }
+  }
+  const saved = (key: string) => (savedKey === key ? <span className="saved-badge" role="status">{t('common.saved')}</span> : null);
+
+  return (
+    <div className="page page--narrow">
+      <header className="page__header">
+        <h1>{t('settings.title')}</h1>
+      </header>
+      {error ? <div className="banner banner--error" role="alert">{error}</div> : null}
+
+      <section className="card" aria-labelledby="settings-appearance">
+        <h2 id="settings-appearance">{t('settings.appearance')}</h2>
+        <Row label={t('settings.language')} htmlFor={ids.language}>
+          <select id={ids.language} value={settings.language} onChange={(e) => change({ language: e.target.value as Settings['language'] }, 'language')}>
+            <option value="system">{t('settings.language.system', { system: info.systemLanguage })}</option>
+            <option value="de">{t('settings.language.de')}</option>
+            <option value="en">{t('settings.language.en')}</option>
+          </select>
+          {saved('language')}
+        </Row>
+        <Row label={t('settings.theme')} htmlFor={ids.theme}>
+          <select id={ids.theme} value={settings.theme} onChange={(e) => change({ theme: e.target.value as Settings['theme'] }, 'theme')}>
+            <option value="system">{t('settings.theme.system')}</option>
+            <option value="light">{t('settings.theme.light')}</option>
+            <option value="dark">{t('settings.theme.dark')}</option>
+          </select>
+          {saved('theme')}
+        </Row>
+      </section>
+
+      <section className="card" aria-labelledby="settings-sending">
+        <h2 id="settings-sending">{t('settings.sending')}</h2>
+        <Row label={t('settings.undoSend')} hint={t('settings.undoSend.hint')} htmlFor={ids.undo}>
+          <select id={ids.undo} aria-describedby={`${ids.undo}-hint`} value={settings.undoSendSeconds}
+            onChange={(e) => change({ undoSendSeconds: Number(e.target.value) as Settings['undoSendSeconds'] }, 'undo')}>
+            <option value={0}>{t('settings.undoSend.off')}</option>
+            {[5, 10, 30].map((n) => <option key={n} value={n}>{t('settings.undoSend.seconds', { n })}</option>)}
+          </select>
+          {saved('undo')}
+        </Row>
+        <Row label={t('settings.retry')} hint={t('settings.retry.hint')} htmlFor={ids.retry}>
+          <select id={ids.retry} aria-describedby={`${ids.retry}-hint`} value={settings.retryGiveUpHours}
+            onChange={(e) => change({ retryGiveUpHours: Number(e.target.value) }, 'retry')}>
+            {[1, 6, 12, 24, 48, 72, 168].map((n) => <option key={n} value={n}>{t('settings.retry.hours', { n })}</option>)}
+          </select>
+          {saved('retry')}
+        </Row>
+      </section>
+
+      <section className="card" aria-labelledby="settings-privacy">
+        <h2 id="settings-privacy">{t('settings.privacy')}</h2>
+        <Row label={t('settings.onlineLookup')} hint={t('settings.onlineLookup.hint')} htmlFor={ids.lookup}>
+          <input id={ids.lookup} type="checkbox" className="switch" role="switch" aria-describedby={`${ids.lookup}-hint`}
+            checked={settings.onlineIspLookup} onChange={(e) => change({ onlineIspLookup: e.target.checked }, 'lookup')} />
+          {saved('lookup')}
+        </Row>
+        <dl className="facts">
+          <dt>{t('settings.dataDir')}</dt>
+          <dd><code>{info.dataDir}</code></dd>
+          <dt>{t('settings.secretBackend')}</dt>
+          <dd>{info.secretBackend}</dd>
+          <dt>{t('settings.version')}</dt>
+          <dd>{info.name} {info.version}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * All catalogues, merged per language. Each domain keeps its own pair of files
+ * (ui.*, errors.*, store.*, autoconfig.*); the renderer, the send log and the CLI all
+ * translate through this one function, so they show the same words.
+ */
+import type { Lang } from '../domain.js';
+import { createTranslator, type Catalogue } from './translate.js';
+import { uiDe } from './ui.de.js';
+import { uiEn } from './ui.en.js';
+
+export const catalogues: Record<Lang, Catalogue> = {
+  de: { ...uiDe },
+  en: { ...uiEn },
+};
+
+export const translate = createTranslator(catalogues);
+export { formatText, languageFromTag } from './translate.js';
+export type { Params } from './translate.js';
