@@ -1,0 +1,66 @@
+/**
+ * Accounts as the contract sees them. An account is a sending identity (name, address,
+ * signature) plus the SMTP settings it sends with. Secrets are never part of it: only
+ * whether one is stored (`hasSecret`).
+ */
+import { z } from 'zod';
+import { SmtpSettingsSchema } from './domain.js';
+
+/**
+ * A pragmatic addr-spec check: one "@", a non-empty local part without spaces or angle
+ * brackets, and a domain with at least one dot (or an address literal). Full RFC 5322
+ * parsing belongs to the composer; this only keeps obvious mistakes out of the account.
+ */
+const addressPattern = /^[^\s@<>()[\]\\,;:"]+@(?:[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+|\[[0-9A-Fa-f:.]+\])$/u;
+export const isPlausibleAddress = (value: string): boolean =>
+  value.length <= 254 && addressPattern.test(value) && !/[\r\n]/.test(value);
+
+export const EmailAddressSchema = z.string().trim().min(3).max(254).refine(isPlausibleAddress, { message: 'invalid e-mail address' });
+
+export const SecretKindSchema = z.enum(['password', 'oauth-refresh', 'oauth-access']);
+export type SecretKind = z.infer<typeof SecretKindSchema>;
+
+/** A secret as typed by the user: only ever travels towards the keychain. */
+export const SecretValueSchema = z.string().min(1).max(16384);
+
+const noLineBreaks = (v: string): boolean => !/[\r\n]/.test(v);
+
+export const AccountInputSchema = SmtpSettingsSchema.extend({
+  displayName: z.string().trim().max(200).refine(noLineBreaks, { message: 'line breaks are not allowed' }),
+  address: EmailAddressSchema,
+  /** Id of the provider preset the settings came from (autoconfig), if any. */
+  providerId: z.string().max(100).optional(),
+  signature: z.string().max(20000).optional(),
+});
+export type AccountInput = z.infer<typeof AccountInputSchema>;
+
+/** Fields to change; absent = keep. `null` clears an optional field. */
+export const AccountPatchSchema = z
+  .object({
+    displayName: AccountInputSchema.shape.displayName,
+    address: EmailAddressSchema,
+    providerId: z.string().max(100).nullable(),
+    signature: z.string().max(20000).nullable(),
+    host: SmtpSettingsSchema.shape.host,
+    port: SmtpSettingsSchema.shape.port,
+    security: SmtpSettingsSchema.shape.security,
+    authMechanism: SmtpSettingsSchema.shape.authMechanism.unwrap().nullable(),
+    username: z.string().max(512).nullable(),
+    extraCaPem: z.string().max(65536).nullable(),
+    allowInsecureAuthOnLoopback: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type AccountPatch = z.infer<typeof AccountPatchSchema>;
+
+export const AccountIdSchema = z.string().min(1).max(64);
+
+export const AccountSchema = AccountInputSchema.extend({
+  id: AccountIdSchema,
+  isDefault: z.boolean(),
+  /** A password (or OAuth refresh token) is stored in the keychain. */
+  hasSecret: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Account = z.infer<typeof AccountSchema>;

@@ -1,0 +1,34 @@
+/** Deutsche Texte für Speicher-, Konto- und Schlüsselbund-Fehler. Schlüssel wie in store.en.ts (ein Test prüft beide). */
+export const storeDe: Record<string, string> = {
+  'store.storage.readOnly':
+    'Postbote kann nicht in seinen Datenordner schreiben ({file}). Prüfen Sie, ob der Ordner existiert, Ihnen gehört und nicht auf einem schreibgeschützten Laufwerk liegt, und starten Sie Postbote neu.',
+  'store.storage.diskFull':
+    'Das Laufwerk mit dem Postbote-Datenordner ist voll ({file}). Es wurde nichts geändert. Schaffen Sie Platz und versuchen Sie es erneut.',
+  'store.storage.damaged':
+    'Die Postbote-Datenbank war beschädigt und konnte nicht gelesen werden. Sie wurde unverändert als {movedTo} aufbewahrt; Postbote beginnt mit einer leeren Datenbank. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund. Um alte Einträge zu retten, schicken Sie diese Datei an den Support oder öffnen Sie sie mit einem SQLite-Werkzeug.',
+  'store.storage.busy':
+    'Die Datenbank wird gerade von einem anderen Postbote-Fenster oder -Befehl benutzt ({file}). Warten Sie einen Moment und versuchen Sie es erneut.',
+  'store.storage.cannotOpen':
+    'Postbote konnte seine Datenbank unter {file} nicht öffnen. Prüfen Sie, ob der Pfad ein Ordner ist, in den Sie schreiben dürfen.',
+  'store.storage.io':
+    'Lesen oder Schreiben der Datenbank ist fehlgeschlagen ({file}). Das Laufwerk ist vielleicht defekt oder wurde entfernt. Versuchen Sie es erneut.',
+  'store.storage.failed': 'Speichern fehlgeschlagen: {reason}',
+  'store.storage.tooNew':
+    'Die Datenbank unter {file} stammt von einer neueren Postbote-Version (Schema {version}). Aktualisieren Sie Postbote, um sie zu verwenden; sie wurde nicht verändert.',
+  'store.account.invalid': 'Das Kontofeld „{field}“ ist ungültig: {reason}.',
+  'store.account.notFound': 'Dieses Konto gibt es nicht mehr.',
+  'store.account.hasPendingMessages':
+    'Für dieses Konto warten noch {count} Nachricht(en) im Postausgang. Senden oder verwerfen Sie sie, bevor Sie das Konto löschen.',
+  'store.keychain.unavailable':
+    'Es ist kein Schlüsselbund verfügbar, um das Passwort sicher zu speichern ({reason}). Installieren und starten Sie unter Linux einen Secret Service wie GNOME Schlüsselbund (gnome-keyring) oder KWallet und entsperren Sie ihn. Es wurde nichts im Klartext gespeichert.',
+  'store.outbox.notFound': 'Diese Nachricht ist nicht mehr im Postausgang.',
+  'store.outbox.transitionRefused':
+    'Diese Nachricht konnte nicht geändert werden: Sie ist jetzt „{state}“ (gewünscht: „{to}“). Vermutlich hat ein anderes Fenster oder ein anderer Vorgang sie schon bearbeitet.',
+  'store.outbox.invalid': 'Der Postausgangs-Eintrag ist ungültig ({field}: {reason}).',
+  'store.draft.invalid': 'Der Entwurf konnte nicht gespeichert werden: Er hat nicht das erwartete Format.',
+  'store.log.invalid': 'Der Sendeprotokoll-Eintrag ist ungültig ({field}: {reason}).',
+  'store.log.invalidQuery': 'Der Filter für das Sendeprotokoll ist ungültig: {reason}.',
+  'store.log.invalidCursor': 'Die Seitenmarke des Sendeprotokolls ist ungültig. Laden Sie die Liste neu.',
+  'store.log.notFound': 'Diesen Sendeprotokoll-Eintrag gibt es nicht mehr.',
+  'store.settings.invalid': 'Die Einstellung „{field}“ hat einen unzulässigen Wert.',
+};

@@ -1,0 +1,32 @@
+/** English texts for storage, account and keychain errors. Keys as in store.de.ts (a test checks both). */
+export const storeEn: Record<string, string> = {
+  'store.storage.readOnly':
+    'Postbote cannot write to its data folder ({file}). Check that the folder exists, belongs to you and is not on a read-only drive, then start Postbote again.',
+  'store.storage.diskFull':
+    'The disk holding the Postbote data folder is full ({file}). Nothing was changed. Free some space and try again.',
+  'store.storage.damaged':
+    'The Postbote database was damaged and could not be read. It was kept unchanged as {movedTo}; Postbote starts with an empty database. Your passwords are safe in the keychain. To recover old entries, send that file to support or open it with an SQLite tool.',
+  'store.storage.busy':
+    'The database is busy in another Postbote window or command ({file}). Wait a moment and try again.',
+  'store.storage.cannotOpen': 'Postbote could not open its database at {file}. Check that the path is a folder you can write to.',
+  'store.storage.io': 'Reading or writing the database failed ({file}). The drive may be failing or have been removed. Try again.',
+  'store.storage.failed': 'Saving failed: {reason}',
+  'store.storage.tooNew':
+    'The database at {file} was written by a newer version of Postbote (schema {version}). Update Postbote to use it; it was not changed.',
+  'store.account.invalid': 'The account field "{field}" is not valid: {reason}.',
+  'store.account.notFound': 'This account no longer exists.',
+  'store.account.hasPendingMessages':
+    'This account still has {count} message(s) waiting in the outbox. Send or cancel them before deleting the account.',
+  'store.keychain.unavailable':
+    'No keychain is available to store the password safely ({reason}). On Linux, install and start a Secret Service such as GNOME Keyring (gnome-keyring) or KWallet, and make sure it is unlocked. Nothing was stored in plain text.',
+  'store.outbox.notFound': 'This message is no longer in the outbox.',
+  'store.outbox.transitionRefused':
+    'This message could not be changed: it is now "{state}" (requested: "{to}"). Another window or process may have handled it already.',
+  'store.outbox.invalid': 'The outbox entry is not valid ({field}: {reason}).',
+  'store.draft.invalid': 'The draft could not be saved: it is not in the expected format.',
+  'store.log.invalid': 'The send-log entry is not valid ({field}: {reason}).',
+  'store.log.invalidQuery': 'The send-log filter is not valid: {reason}.',
+  'store.log.invalidCursor': 'The send-log page marker is not valid. Reload the list.',
+  'store.log.notFound': 'This send-log entry no longer exists.',
+  'store.settings.invalid': 'The setting "{field}" has a value that is not allowed.',
+};
