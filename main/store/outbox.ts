@@ -105,7 +105,8 @@ export interface OutboxRepository {
   /** Entries in one of `states` whose next attempt time has come (or is unset), oldest first. */
   due(now: number, states?: readonly OutboxState[], limit?: number): OutboxEntry[];
   /**
-   * Moves an entry from one of `from` to `to`, applying `patch`, atomically. Refuses with
+   * Moves an entry from one of `from` to `to`, applying `patch`, atomically (to = the current
+   * state only applies the patch, e.g. the end-of-data mark while sending). Refuses with
    * `outbox.transitionRefused` when the entry is in another state (someone else moved it)
    * or the move is not legal, and with `outbox.notFound` when it does not exist.
    */
@@ -182,7 +183,7 @@ export function createOutboxRepository(db: Database, clock: () => number = Date.
         if (!from.includes(current.state)) {
           throw storeError('outbox.transitionRefused', { id, state: current.state, to }, `entry ${id} is ${current.state}, expected ${from.join('|')}`);
         }
-        if (!outboxTransitions[current.state].includes(to)) {
+        if (to !== current.state && !outboxTransitions[current.state].includes(to)) {
           throw storeError('outbox.transitionRefused', { id, state: current.state, to }, `illegal move ${current.state} → ${to}`);
         }
         const now = clock();

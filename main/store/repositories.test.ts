@@ -1,0 +1,272 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase, type Database } from './database.js';
+import { isStoreError } from './errors.js';
+import { createRepositories, type Repositories } from './index.js';
+import { tempDataDir } from './test-support.js';
+import type { TestContext } from 'node:test';
+
+const validAccount = {
+  displayName: 'Erika Mustermann',
+  address: 'erika@example.de',
+  host: 'mail.example.de',
+  port: 587,
+  security: 'starttls' as const,
+  username: 'erika@example.de',
+};
+
+function setup(t: TestContext): { db: Database; repos: Repositories; clock: { now: number } } {
+  const db = openDatabase(tempDataDir(t));
+  t.after(() => db.close());
+  const clock = { now: 1_700_000_000_000 };
+  return { db, repos: createRepositories(db, () => clock.now), clock };
+}
+
+function kindOf(fn: () => unknown): { kind: string; params: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(isStoreError(e), String(e));
+    return { kind: e.appError.kind, params: e.appError.params ?? {} };
+  }
+  assert.fail('expected an error');
+}
+
+test('accounts: create, read back, first is default, update with null clears a field', (t) => {
+  const { repos, clock } = setup(t);
+  const a = repos.accounts.create({ ...validAccount, signature: '-- \nErika', extraCaPem: '-----BEGIN CERTIFICATE-----' });
+  assert.equal(a.isDefault, true);
+  assert.equal(a.port, 587);
+  assert.equal(a.signature, '-- \nErika');
+  const b = repos.accounts.create({ ...validAccount, address: 'info@example.de', security: 'tls', port: 465 });
+  assert.equal(b.isDefault, false);
+  clock.now += 1000;
+  const updated = repos.accounts.update(a.id, { signature: null, port: 2525, authMechanism: 'PLAIN' });
+  assert.equal(updated.signature, undefined);
+  assert.equal(updated.port, 2525);
+  assert.equal(updated.authMechanism, 'PLAIN');
+  assert.equal(updated.updatedAt, a.createdAt + 1000);
+  assert.deepEqual(repos.accounts.list().map((x) => x.id), [a.id, b.id]);
+  repos.accounts.setDefault(b.id);
+  assert.equal(repos.accounts.getDefault()?.id, b.id);
+  assert.equal(repos.accounts.get(a.id)?.isDefault, false);
+  repos.accounts.delete(b.id);
+  assert.equal(repos.accounts.getDefault()?.id, a.id, 'the default passes to the remaining account');
+});
+
+test('accounts: invalid fields are refused with the field named, and nothing is written', (t) => {
+  const { repos } = setup(t);
+  const cases: [Record<string, unknown>, string][] = [
+    [{ ...validAccount, port: 0 }, 'port'],
+    [{ ...validAccount, port: 70000 }, 'port'],
+    [{ ...validAccount, port: 25.5 }, 'port'],
+    [{ ...validAccount, host: '' }, 'host'],
+    [{ ...validAccount, host: '   ' }, 'host'],
+    [{ ...validAccount, address: 'erika.example.de' }, 'address'],
+    [{ ...validAccount, address: 'erika@' }, 'address'],
+    [{ ...validAccount, address: 'a b@example.de' }, 'address'],
+    [{ ...validAccount, address: 'x@example.de\r\nBcc: y@evil.test' }, 'address'],
+    [{ ...validAccount, security: 'ssl' }, 'security'],
+    [{ ...validAccount, displayName: 'Erika\r\nBcc: x' }, 'displayName'],
+  ];
+  for (const [input, field] of cases) {
+    const e = kindOf(() => repos.accounts.create(input));
+    assert.equal(e.kind, 'account.invalid', JSON.stringify(input));
+    assert.equal(e.params.field, field, JSON.stringify(input));
+  }
+  assert.equal(repos.accounts.list().length, 0);
+  const a = repos.accounts.create(validAccount);
+  assert.equal(kindOf(() => repos.accounts.update(a.id, { port: 0 })).params.field, 'port');
+  assert.equal(kindOf(() => repos.accounts.update(a.id, { host: '' })).params.field, 'host');
+  assert.equal(kindOf(() => repos.accounts.update(a.id, { password: 'x' })).kind, 'account.invalid');
+  assert.equal(repos.accounts.require(a.id).port, 587);
+  assert.equal(kindOf(() => repos.accounts.update('nope', { port: 25 })).kind, 'account.notFound');
+});
+
+test('accounts: deleting refuses while messages wait; the send log keeps entries of deleted accounts', (t) => {
+  const { repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const entry = repos.outbox.create({ accountId: a.id, state: 'queued', draft: { subject: 'x' }, envelope: { from: a.address, to: ['b@example.org'] } });
+  const logId = repos.sendLog.append({ time: 1, accountId: a.id, outboxId: entry.id, envelopeFrom: a.address, recipients: ['b@example.org'], subject: 'x', status: 'sent' });
+  const e = kindOf(() => repos.accounts.delete(a.id));
+  assert.equal(e.kind, 'account.hasPendingMessages');
+  assert.equal(e.params.count, 1);
+  repos.outbox.transition(entry.id, ['queued'], 'cancelled');
+  repos.accounts.delete(a.id);
+  assert.equal(repos.accounts.list().length, 0);
+  const kept = repos.sendLog.get(logId);
+  assert.equal(kept?.accountId, null);
+  assert.equal(kept?.subject, 'x');
+});
+
+test('outbox: legal transitions with patches; racing and illegal moves are refused', (t) => {
+  const { repos, clock } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const e = repos.outbox.create({
+    accountId: a.id, state: 'queued', draft: { subject: 'Hallo' }, envelope: { from: a.address, to: ['x@example.org'] },
+    messageId: '<1@example.de>', size: 1234, attachmentPaths: ['/tmp/snap/1.pdf'],
+  });
+  assert.equal(e.attemptCount, 0);
+  clock.now += 10;
+  const sending = repos.outbox.transition(e.id, ['queued', 'deferred'], 'sending', { countAttempt: true });
+  assert.equal(sending.state, 'sending');
+  assert.equal(sending.attemptCount, 1);
+  assert.equal(sending.firstAttemptAt, clock.now);
+  // A second worker that also saw "queued" loses.
+  assert.equal(kindOf(() => repos.outbox.transition(e.id, ['queued'], 'sending')).kind, 'outbox.transitionRefused');
+  // Staying in a state is allowed: it only applies the patch (e.g. the end-of-data mark).
+  const marked = repos.outbox.transition(e.id, ['sending'], 'sending', { endOfDataAt: clock.now });
+  assert.equal(marked.endOfDataAt, clock.now);
+  assert.equal(marked.attemptCount, 1);
+});
+
+test('outbox: end-of-data marker, deferral, terminal states and due()', (t) => {
+  const { repos, clock } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const e = repos.outbox.create({ accountId: a.id, state: 'queued', draft: {}, envelope: { from: a.address, to: ['x@example.org'] } });
+  repos.outbox.transition(e.id, ['queued'], 'sending', { countAttempt: true });
+  const err = { kind: 'smtp.temporary', messageKey: 'err.x', detail: { phase: 'rcpt' as const, cause: 'reply', code: 451, message: 'try later' } };
+  const deferred = repos.outbox.transition(e.id, ['sending'], 'deferred', { nextAttemptAt: clock.now + 60_000, lastError: err });
+  assert.deepEqual(deferred.lastError, err);
+  assert.equal(repos.outbox.due(clock.now).length, 0);
+  assert.deepEqual(repos.outbox.due(clock.now + 60_000).map((x) => x.id), [e.id]);
+  repos.outbox.transition(e.id, ['deferred'], 'sending', { countAttempt: true, endOfDataAt: clock.now });
+  const crashed = repos.outbox.list({ states: ['sending'] });
+  assert.equal(crashed[0]?.endOfDataAt, clock.now, 'crash reconciliation sees the body was fully sent');
+  const unconfirmed = repos.outbox.transition(e.id, ['sending'], 'unconfirmed');
+  assert.equal(unconfirmed.attemptCount, 2);
+  const sent = repos.outbox.transition(e.id, ['unconfirmed'], 'sent', { lastError: null });
+  assert.equal(sent.lastError, null);
+  // Terminal: nothing leads out of "sent".
+  assert.equal(kindOf(() => repos.outbox.transition(e.id, ['sent'], 'queued')).kind, 'outbox.transitionRefused');
+  // An illegal move even from the expected state.
+  const f = repos.outbox.create({ accountId: a.id, state: 'scheduled', draft: {}, envelope: { from: a.address, to: ['x@example.org'] } });
+  assert.equal(kindOf(() => repos.outbox.transition(f.id, ['scheduled'], 'sent')).kind, 'outbox.transitionRefused');
+  assert.equal(kindOf(() => repos.outbox.transition('missing', ['queued'], 'sending')).kind, 'outbox.notFound');
+  assert.equal(kindOf(() => repos.outbox.delete(f.id)).kind, 'outbox.transitionRefused');
+  repos.outbox.delete(e.id);
+  assert.equal(repos.outbox.get(e.id), undefined);
+});
+
+test('drafts: autosave replaces, newest first, only JSON objects', (t) => {
+  const { repos, clock } = setup(t);
+  const d1 = repos.drafts.save({ draft: { subject: 'eins', to: ['a@example.org'] } });
+  clock.now += 5;
+  const d2 = repos.drafts.save({ draft: { subject: 'zwei' } });
+  clock.now += 5;
+  const d1b = repos.drafts.save({ id: d1.id, draft: { subject: 'eins, geändert' } });
+  assert.equal(d1b.createdAt, d1.createdAt);
+  assert.equal(d1b.updatedAt, clock.now);
+  assert.deepEqual(repos.drafts.list().map((d) => d.id), [d1.id, d2.id]);
+  assert.equal(repos.drafts.get(d1.id)?.draft.subject, 'eins, geändert');
+  assert.equal(kindOf(() => repos.drafts.save({ draft: ['not', 'an', 'object'] })).kind, 'draft.invalid');
+  assert.equal(repos.drafts.delete(d2.id), true);
+  assert.equal(repos.drafts.delete(d2.id), false);
+});
+
+test('send log: newest first, keyset pages, filters, full-text search', (t) => {
+  const { repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const b = repos.accounts.create({ ...validAccount, address: 'b@example.de' });
+  const statuses = ['sent', 'failed', 'deferred'] as const;
+  for (let i = 0; i < 250; i += 1) {
+    repos.sendLog.append({
+      time: 1000 + Math.floor(i / 2), // pairs share a time: the id breaks the tie
+      accountId: i % 2 === 0 ? a.id : b.id,
+      envelopeFrom: 'erika@example.de',
+      recipients: [`kunde${i}@firma.example`, 'team@example.org'],
+      subject: i === 77 ? 'Angebot Überweisung' : `Nachricht ${i}`,
+      status: statuses[i % 3]!,
+      errorText: i % 3 === 1 ? '550 5.1.1 mailbox unavailable' : null,
+      results: [{ address: `kunde${i}@firma.example`, accepted: i % 3 !== 1, code: i % 3 === 1 ? 550 : 250, message: 'ok' }],
+      transcript: [{ t: 0, dir: 'S', phase: 'greeting', line: '220 hi' }],
+      explanation: { title: 'x' },
+    });
+  }
+  const all: number[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = repos.sendLog.list({ limit: 100, ...(cursor ? { before: cursor } : {}) });
+    all.push(...page.entries.map((e) => e.id));
+    cursor = page.nextCursor ?? undefined;
+    pages += 1;
+  } while (cursor);
+  assert.equal(pages, 3);
+  assert.equal(all.length, 250);
+  assert.equal(new Set(all).size, 250);
+  assert.deepEqual(all, [...all].sort((x, y) => y - x), 'newest (highest time, then id) first');
+
+  const failedOfA = repos.sendLog.list({ status: ['failed'], accountId: a.id, limit: 500 });
+  assert.ok(failedOfA.entries.length > 0);
+  assert.ok(failedOfA.entries.every((e) => e.status === 'failed' && e.accountId === a.id));
+  const ranged = repos.sendLog.list({ from: 1010, to: 1020, limit: 500 });
+  assert.equal(ranged.entries.length, 20);
+
+  assert.deepEqual(repos.sendLog.list({ search: 'uberweisung' }).entries.map((e) => e.subject), ['Angebot Überweisung']);
+  assert.equal(repos.sendLog.list({ search: 'kunde42@firma.example' }).entries[0]?.recipients[0], 'kunde42@firma.example');
+  const mailbox = repos.sendLog.list({ search: 'mailbox unavail', limit: 500 });
+  assert.equal(mailbox.entries.length, 83);
+  // FTS syntax in user input is taken literally, not as a query language.
+  assert.doesNotThrow(() => repos.sendLog.list({ search: '"unbalanced AND OR NEAR( * ^' }));
+  assert.equal(repos.sendLog.list({ search: '   ' }).entries.length, 100, 'an empty search is no filter');
+
+  const full = repos.sendLog.get(all[0]!);
+  assert.equal(full?.transcript[0]?.line, '220 hi');
+  assert.deepEqual(full?.explanation, { title: 'x' });
+
+  assert.equal(kindOf(() => repos.sendLog.list({ before: 'garbage' })).kind, 'log.invalidCursor');
+  assert.equal(kindOf(() => repos.sendLog.list({ limit: 501 })).kind, 'log.invalidQuery');
+  assert.equal(kindOf(() => repos.sendLog.append({ time: 1, envelopeFrom: 'x', recipients: [], subject: 's', status: 'exploded' as never })).kind, 'log.invalid');
+});
+
+test('send log: the search index follows updates and deletes (triggers)', (t) => {
+  const { db, repos } = setup(t);
+  const id = repos.sendLog.append({ time: 1, envelopeFrom: 'a@example.org', recipients: ['b@example.org'], subject: 'Quartalsbericht', status: 'sent' });
+  assert.equal(repos.sendLog.list({ search: 'quartal' }).entries.length, 1);
+  db.sql.prepare("UPDATE send_log SET subject = 'Jahresbericht' WHERE id = ?").run(id);
+  assert.equal(repos.sendLog.list({ search: 'quartal' }).entries.length, 0);
+  assert.equal(repos.sendLog.list({ search: 'jahres' }).entries.length, 1);
+  db.sql.prepare('DELETE FROM send_log WHERE id = ?').run(id);
+  assert.equal(repos.sendLog.list({ search: 'jahres' }).entries.length, 0);
+  db.sql.exec("INSERT INTO send_log_fts(send_log_fts) VALUES ('integrity-check')");
+});
+
+test('address history: counts, case-insensitive prefix on address and name, ranked by use', (t) => {
+  const { repos, clock } = setup(t);
+  repos.addressHistory.record([{ address: 'max@example.org', name: 'Max Muster' }, { address: 'maria@example.org' }]);
+  clock.now += 1;
+  repos.addressHistory.record([{ address: 'MAX@example.org' }, { address: 'anna@example.org', name: 'Marianne Weber' }]);
+  const s = repos.addressHistory.suggest('ma');
+  assert.deepEqual(s.map((x) => x.address), ['max@example.org', 'anna@example.org', 'maria@example.org']);
+  assert.equal(s[0]?.useCount, 2);
+  assert.equal(s[0]?.name, 'Max Muster', 'a later use without a name keeps the name');
+  assert.deepEqual(repos.addressHistory.suggest('MARI').map((x) => x.address).sort(), ['anna@example.org', 'maria@example.org']);
+  assert.deepEqual(repos.addressHistory.suggest('m_x'), [], 'LIKE wildcards in input are literal');
+  assert.deepEqual(repos.addressHistory.suggest(''), []);
+  assert.equal(repos.addressHistory.suggest('ma', 1).length, 1);
+  assert.equal(repos.addressHistory.forget('max@EXAMPLE.org'), true);
+});
+
+test('address history suggest uses the indexes', (t) => {
+  const { db } = setup(t);
+  const plan = db.sql
+    .prepare("EXPLAIN QUERY PLAN SELECT * FROM address_history WHERE address LIKE 'ab%' ESCAPE '\\' UNION SELECT * FROM address_history WHERE name LIKE 'ab%' ESCAPE '\\'")
+    .all()
+    .map((r) => String(r.detail));
+  assert.ok(plan.every((d) => !/^SCAN address_history$/.test(d)), plan.join('\n'));
+});
+
+test('settings: key/value JSON and typed app settings with defaults', (t) => {
+  const { repos } = setup(t);
+  assert.equal(repos.settings.get('nothing'), undefined);
+  repos.settings.set('ui.columns', { widths: [1, 2] });
+  assert.deepEqual(repos.settings.get('ui.columns'), { widths: [1, 2] });
+  assert.equal(repos.settings.getSettings().undoSendSeconds, 5);
+  const s = repos.settings.updateSettings({ language: 'de', undoSendSeconds: 10 });
+  assert.equal(s.language, 'de');
+  assert.equal(s.undoSendSeconds, 10);
+  assert.equal(kindOf(() => repos.settings.updateSettings({ undoSendSeconds: 7 })).kind, 'settings.invalid');
+  repos.settings.set('app.theme', 'neon');
+  assert.equal(repos.settings.getSettings().theme, 'system', 'an unknown stored value falls back to the default');
+});
