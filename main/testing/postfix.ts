@@ -252,6 +252,17 @@ export async function waitForDelivery(
   }
 }
 
+/** Removes the given delivered messages (a test cleans up after itself; others may be running). */
+export function removeDelivered(messages: DeliveredMessage[]): void {
+  for (const m of messages) {
+    try {
+      unlinkSync(m.path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Removes every delivered message from the given Maildirs (default: all test users). */
 export function clearMailbox(info: PostfixInfo, maildirs?: string[]): void {
   for (const maildir of mailboxesOf(info, maildirs)) {
