@@ -89,7 +89,7 @@ test('the page cannot call a method outside the contract, and bad arguments are 
   const app = await openApp(browser!, server!.url);
   try {
     const results = await app.page.evaluate(async () => {
-      const bridge = (window as unknown as { postbote: { invoke(n: string, ...a: unknown[]): Promise<{ ok: boolean; error?: { kind: string } }> } }).postbote;
+      const bridge = (globalThis as unknown as { postbote: { invoke(n: string, ...a: unknown[]): Promise<{ ok: boolean; error?: { kind: string } }> } }).postbote;
       return [await bridge.invoke('fs.readFile', '/etc/passwd'), await bridge.invoke('settings.set', { theme: 'neon' })];
     });
     assert.equal(results[0]?.ok, false);

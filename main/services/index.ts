@@ -5,7 +5,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { PostboteService } from '../../shared/contract/index.js';
+import { testConnection as runConnectionTest } from '../autoconfig/engine-probe.js';
+import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
+import { openDatabase, type Database } from '../store/index.js';
+import { createAccountsService, type TestConnection } from './accounts-service.js';
 import { createEventHub, type EventHub } from './events.js';
+import { createSendLogService } from './sendlog-service.js';
 import { createSettingsFile } from './settings-file.js';
 
 export interface ServicesOptions {
@@ -17,6 +22,10 @@ export interface ServicesOptions {
   platform?: string;
   /** What only the host (Electron) can do; absent in tests and the CLI. */
   host?: HostIntegration;
+  /** The keychain; defaults to the OS keychain through keytar. */
+  secrets?: SecretStore;
+  /** Replaces the real connection test (only the CLI's --dry-run style callers need this). */
+  testConnection?: TestConnection;
 }
 
 export interface HostIntegration {
@@ -27,22 +36,43 @@ export interface HostIntegration {
 export interface Services {
   service: PostboteService;
   events: EventHub;
+  db: Database;
+  secrets: SecretStore;
   close(): Promise<void>;
 }
+
+/** The real connection test (connect, TLS, EHLO, AUTH, QUIT), in the contract's shape. */
+const engineConnectionTest: TestConnection = async (settings, password) => {
+  const result = await runConnectionTest(settings, password ?? '');
+  if (result.ok) {
+    return { ok: true, capabilities: { ...result.capabilities, tls: result.tls, authMechanism: result.authMechanism, timings: result.timings } };
+  }
+  return { ok: false, error: result.error };
+};
 
 export function createServices(options: ServicesOptions): Services {
   mkdirSync(options.dataDir, { recursive: true });
   const events = createEventHub();
   const settings = createSettingsFile(options.dataDir);
+  const db = openDatabase(options.dataDir);
+  const secrets = options.secrets ?? new KeytarSecretStore();
+  const accounts = createAccountsService({
+    db, secrets,
+    testConnection: options.testConnection ?? engineConnectionTest,
+    onChanged: (list) => events.emit('accounts.changed', list),
+  });
+  const sendLog = createSendLogService({ db });
 
   const service: PostboteService = {
+    ...accounts,
+    ...sendLog,
     'app.info': async () => ({
       name: 'Postbote',
       version: options.appVersion,
       platform: options.platform ?? process.platform,
       systemLanguage: options.systemLanguage,
       dataDir: options.dataDir,
-      secretBackend: 'keytar',
+      secretBackend: secrets.backend,
     }),
     'settings.get': async () => settings.get(),
     'settings.set': async (patch) => {
@@ -65,7 +95,9 @@ export function createServices(options: ServicesOptions): Services {
   return {
     service,
     events,
-    close: async () => {},
+    db,
+    secrets,
+    close: async () => { db.close(); },
   };
 }
 

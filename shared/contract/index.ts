@@ -4,13 +4,19 @@
  * exposes them on window.postbote, the e2e harness and the CLI use the same service.
  */
 import type { ClientOf, EventPayloads, ServiceOf } from './define.js';
+import { accountEvents, accountMethods } from './accounts.js';
 import { appEvents, appMethods } from './app.js';
+import { sendLogEvents, sendLogMethods } from './sendlog.js';
 
 export const contractMethods = {
   ...appMethods,
+  ...accountMethods,
+  ...sendLogMethods,
 };
 export const contractEvents = {
   ...appEvents,
+  ...accountEvents,
+  ...sendLogEvents,
 };
 
 export type ContractMethods = typeof contractMethods;
