@@ -100,7 +100,7 @@ export function createAccountRepository(db: Database, clock: () => number = Date
     });
 
   return {
-    list: () => db.guard(() => sql.prepare('SELECT * FROM accounts ORDER BY created_at, id').all().map(fromRow)),
+    list: () => db.guard(() => sql.prepare('SELECT * FROM accounts ORDER BY created_at, rowid').all().map(fromRow)),
     get,
     require,
     getDefault: () =>
@@ -148,7 +148,7 @@ export function createAccountRepository(db: Database, clock: () => number = Date
         if (n > 0) throw storeError('account.hasPendingMessages', { id, count: n }, `${n} message(s) of this account still wait in the outbox`);
         sql.prepare('DELETE FROM accounts WHERE id = ?').run(id);
         if (current.isDefault) {
-          sql.prepare('UPDATE accounts SET is_default = 1 WHERE id = (SELECT id FROM accounts ORDER BY created_at, id LIMIT 1)').run();
+          sql.prepare('UPDATE accounts SET is_default = 1 WHERE id = (SELECT id FROM accounts ORDER BY created_at, rowid LIMIT 1)').run();
         }
       }),
   };

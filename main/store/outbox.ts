@@ -163,7 +163,7 @@ export function createOutboxRepository(db: Database, clock: () => number = Date.
           params.push(filter.accountId);
         }
         const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-        return sql.prepare(`SELECT * FROM outbox ${clause} ORDER BY created_at, id`).all(...params).map(fromRow);
+        return sql.prepare(`SELECT * FROM outbox ${clause} ORDER BY created_at, rowid`).all(...params).map(fromRow);
       }),
     due: (now, states = ['scheduled', 'queued', 'deferred'], limit = 50) =>
       db.guard(() => {
