@@ -9,6 +9,9 @@ import { testConnection as runConnectionTest } from '../autoconfig/engine-probe.
 import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
 import { openDatabase, type Database } from '../store/index.js';
 import { createAccountsService, type TestConnection } from './accounts-service.js';
+import { createAddressHistoryRepository } from '../store/address-history.js';
+import { createDraftRepository } from '../store/drafts.js';
+import { createComposeService } from './compose-service.js';
 import { createEventHub, type EventHub } from './events.js';
 import { createSendLogService } from './sendlog-service.js';
 import { createSettingsFile } from './settings-file.js';
@@ -62,10 +65,16 @@ export function createServices(options: ServicesOptions): Services {
     onChanged: (list) => events.emit('accounts.changed', list),
   });
   const sendLog = createSendLogService({ db });
+  const compose = createComposeService({
+    drafts: createDraftRepository(db),
+    addressHistory: createAddressHistoryRepository(db),
+    onDraftsChanged: (id) => events.emit('drafts.changed', { id }),
+  });
 
   const service: PostboteService = {
     ...accounts,
     ...sendLog,
+    ...compose,
     'app.info': async () => ({
       name: 'Postbote',
       version: options.appVersion,

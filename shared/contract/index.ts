@@ -6,17 +6,20 @@
 import type { ClientOf, EventPayloads, ServiceOf } from './define.js';
 import { accountEvents, accountMethods } from './accounts.js';
 import { appEvents, appMethods } from './app.js';
+import { composeEvents, composeMethods } from './compose.js';
 import { sendLogEvents, sendLogMethods } from './sendlog.js';
 
 export const contractMethods = {
   ...appMethods,
   ...accountMethods,
   ...sendLogMethods,
+  ...composeMethods,
 };
 export const contractEvents = {
   ...appEvents,
   ...accountEvents,
   ...sendLogEvents,
+  ...composeEvents,
 };
 
 export type ContractMethods = typeof contractMethods;
