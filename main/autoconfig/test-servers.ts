@@ -23,8 +23,30 @@ export interface TestDns {
   close(): Promise<void>;
 }
 
+/**
+ * RFC 2782: the SRV target must not be name-compressed, and c-ares (Node's resolver)
+ * rejects the answer as EBADRESP when it is; dns2 compresses it. Encode it plainly.
+ */
+function encodeSrvUncompressed(): void {
+  type Writer = { write(value: number, bits: number): void };
+  const srv = (dns2.Packet.Resource as unknown as Record<string, { encode(r: Record<string, unknown>, w: Writer): void }>)['SRV'];
+  if (!srv) return;
+  srv.encode = (record, writer) => {
+    writer.write(Number(record['priority']), 16);
+    writer.write(Number(record['weight']), 16);
+    writer.write(Number(record['port']), 16);
+    for (const label of String(record['target']).split('.').filter((l) => l.length > 0)) {
+      const bytes = Buffer.from(label, 'ascii');
+      writer.write(bytes.length, 8);
+      for (const b of bytes) writer.write(b, 8);
+    }
+    writer.write(0, 8);
+  };
+}
+
 export async function startDnsServer(zone: Record<string, ZoneEntry>): Promise<TestDns> {
   const { Packet } = dns2;
+  encodeSrvUncompressed();
   const timers = new Set<NodeJS.Timeout>();
   const server = dns2.createServer({
     udp: true,
