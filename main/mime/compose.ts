@@ -26,6 +26,7 @@ import { contentTypeForName } from './content-types.js';
 import { ComposeError, assertHeaderSafe, visible } from './errors.js';
 import {
   HARD_LINE_LIMIT,
+  firstLineRoom,
   foldHeader,
   formatDate,
   legacyNameAtoms,
@@ -197,22 +198,22 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   // --- header block ------------------------------------------------------------------
   const utf8Headers = options.smtpUtf8;
   let headerBlock = '';
-  headerBlock += foldHeader('From', mailboxAtoms([from]));
-  if (sender && sender.valid.ascii.toLowerCase() !== from.valid.ascii.toLowerCase()) headerBlock += foldHeader('Sender', mailboxAtoms([sender]));
-  if (to.length > 0) headerBlock += foldHeader('To', mailboxAtoms(to));
-  if (cc.length > 0) headerBlock += foldHeader('Cc', mailboxAtoms(cc));
-  if (replyTo.length > 0) headerBlock += foldHeader('Reply-To', mailboxAtoms(replyTo));
-  headerBlock += foldHeader('Subject', unstructuredAtoms(subject));
+  headerBlock += foldHeader('From', mailboxAtoms([from], firstLineRoom('From')));
+  if (sender && sender.valid.ascii.toLowerCase() !== from.valid.ascii.toLowerCase()) headerBlock += foldHeader('Sender', mailboxAtoms([sender], firstLineRoom('Sender')));
+  if (to.length > 0) headerBlock += foldHeader('To', mailboxAtoms(to, firstLineRoom('To')));
+  if (cc.length > 0) headerBlock += foldHeader('Cc', mailboxAtoms(cc, firstLineRoom('Cc')));
+  if (replyTo.length > 0) headerBlock += foldHeader('Reply-To', mailboxAtoms(replyTo, firstLineRoom('Reply-To')));
+  headerBlock += foldHeader('Subject', unstructuredAtoms(subject, firstLineRoom('Subject')));
   headerBlock += foldHeader('Date', [formatDate(now)]);
   headerBlock += foldHeader('Message-ID', [messageId]);
   if (inReplyTo) headerBlock += foldHeader('In-Reply-To', [inReplyTo]);
   if (references && references.length > 0) headerBlock += foldHeader('References', references);
-  if (draft.readReceipt) headerBlock += foldHeader('Disposition-Notification-To', mailboxAtoms([from]));
+  if (draft.readReceipt) headerBlock += foldHeader('Disposition-Notification-To', mailboxAtoms([from], firstLineRoom('Disposition-Notification-To')));
   if (draft.importance) {
     const imp = { high: ['High', 'urgent', '1 (Highest)'], normal: ['Normal', 'normal', '3 (Normal)'], low: ['Low', 'non-urgent', '5 (Lowest)'] }[draft.importance];
     headerBlock += `Importance: ${imp[0]}\r\nPriority: ${imp[1]}\r\nX-Priority: ${imp[2]}\r\n`;
   }
-  for (const h of custom) headerBlock += foldHeader(h.name, unstructuredAtoms(wellFormed(h.value)));
+  for (const h of custom) headerBlock += foldHeader(h.name, unstructuredAtoms(wellFormed(h.value), firstLineRoom(h.name)));
   headerBlock += 'MIME-Version: 1.0\r\n';
 
   // --- body tree -----------------------------------------------------------------------
@@ -426,26 +427,27 @@ function flatten(list: Resolved[]): ResolvedMailbox[] {
 }
 
 /** "Name <addr>, Group: a, b;" as foldable atoms. Domains always in punycode. */
-function mailboxAtoms(list: Resolved[]): string[] {
+function mailboxAtoms(list: Resolved[], firstMax: number): string[] {
   const atoms: string[] = [];
-  const one = (m: ResolvedMailbox): string[] => {
+  const room = (): number | undefined => (atoms.length === 0 ? firstMax : undefined);
+  const one = (m: ResolvedMailbox, max: number | undefined): string[] => {
     const addr = `<${m.valid.ascii}>`;
-    return m.name ? [...phraseAtoms(m.name), addr] : [addr];
+    return m.name ? [...phraseAtoms(m.name, max), addr] : [addr];
   };
   list.forEach((r, k) => {
     let piece: string[];
     if ('group' in r) {
-      const name = phraseAtoms(r.group);
+      const name = phraseAtoms(r.group, room());
       const head = name.length === 0 ? ['""'] : name;
       const encoded = head.some((a) => a.startsWith('=?'));
       piece = encoded ? [...head, ':'] : [...head.slice(0, -1), `${head[head.length - 1] ?? ''}:`];
       r.members.forEach((m, i) => {
-        const p = one(m);
+        const p = one(m, undefined);
         if (i < r.members.length - 1) p[p.length - 1] += ',';
         piece.push(...p);
       });
       piece[piece.length - 1] += ';';
-    } else piece = one(r);
+    } else piece = one(r, room());
     if (k < list.length - 1) piece[piece.length - 1] += ',';
     atoms.push(...piece);
   });

@@ -15,7 +15,12 @@ const MAX_LITERAL_WORD = 70;
 
 const Q_PREFIX = '=?UTF-8?Q?';
 const B_PREFIX = '=?UTF-8?B?';
-const WORD_PAYLOAD = MAX_ENCODED_WORD - Q_PREFIX.length - 2;
+const WORD_OVERHEAD = Q_PREFIX.length + 2;
+/** Shortest first-word budget we honour; below it the header folds right after the colon. */
+const MIN_FIRST_WORD = WORD_OVERHEAD + 12;
+
+/** Room for the first atom on the "Name: " line, so parsers never see a fold before the value. */
+export const firstLineRoom = (headerName: string): number => SOFT_LINE_LIMIT - headerName.length - 2;
 
 const HEX = '0123456789ABCDEF';
 /** Bytes that stay literal in a Q encoded word; this set is safe in phrases too (RFC 2047 5(3)). */
@@ -48,7 +53,8 @@ const bLength = (byteCount: number): number => Math.ceil(byteCount / 3) * 4;
  * by whichever is shorter, and splitting only between code points (never inside a UTF-8
  * sequence). Adjacent encoded words are joined by decoders without the space between them.
  */
-export function encodeWords(text: string): string[] {
+export function encodeWords(text: string, firstMax: number = MAX_ENCODED_WORD): string[] {
+  const firstPayload = Math.min(MAX_ENCODED_WORD, firstMax >= MIN_FIRST_WORD ? firstMax : MAX_ENCODED_WORD) - WORD_OVERHEAD;
   const chars = Array.from(wellFormed(text), (ch) => utf8.encode(ch));
   let total = 0;
   let qTotal = 0;
@@ -75,7 +81,8 @@ export function encodeWords(text: string): string[] {
     currentQ = 0;
   };
   for (const c of chars) {
-    const fits = useQ ? currentQ + qLength(c) <= WORD_PAYLOAD : bLength(currentBytes + c.length) <= WORD_PAYLOAD;
+    const payload = words.length === 0 ? firstPayload : MAX_ENCODED_WORD - WORD_OVERHEAD;
+    const fits = useQ ? currentQ + qLength(c) <= payload : bLength(currentBytes + c.length) <= payload;
     if (!fits) flush();
     current.push(c);
     currentBytes += c.length;
@@ -92,19 +99,20 @@ const isPlainWord = (w: string): boolean => w.length > 0 && w.length <= MAX_LITE
  * stay as they are; runs of other words (non-ASCII, controls, very long, or looking like an
  * encoded word) become encoded words, the spaces between them encoded with them.
  */
-export function unstructuredAtoms(value: string): string[] {
+export function unstructuredAtoms(value: string, firstMax: number = MAX_ENCODED_WORD): string[] {
   if (value.length === 0) return [];
   const words = value.split(' ');
   const atoms: string[] = [];
   let i = 0;
   while (i < words.length) {
     const w = words[i] ?? '';
-    if (isPlainWord(w)) {
+    if (isPlainWord(w) && (i > 0 || w.length <= firstMax || firstMax < MIN_FIRST_WORD)) {
       atoms.push(w);
       i++;
       continue;
     }
     let j = i;
+    j++;
     while (j < words.length && !isPlainWord(words[j] ?? '')) j++;
     let runText = words.slice(i, j).join(' ');
     if (runText.length === 0) {
@@ -118,7 +126,7 @@ export function unstructuredAtoms(value: string): string[] {
         runText = prev + ' ';
       }
     }
-    atoms.push(...encodeWords(runText));
+    atoms.push(...encodeWords(runText, atoms.length === 0 ? firstMax : MAX_ENCODED_WORD));
     i = j;
   }
   return atoms;
@@ -127,12 +135,14 @@ export function unstructuredAtoms(value: string): string[] {
 const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$/;
 
 /** Atoms of a display name (RFC 5322 phrase): atoms, one quoted string, or encoded words. */
-export function phraseAtoms(name: string): string[] {
+export function phraseAtoms(name: string, firstMax: number = MAX_ENCODED_WORD): string[] {
   if (name.length === 0) return [];
   const words = name.split(' ');
-  if (words.every((w) => w.length <= MAX_LITERAL_WORD && ATEXT.test(w) && !w.includes('=?'))) return words;
-  if (/^[\x20-\x7e]+$/.test(name) && name.length <= MAX_LITERAL_WORD && !name.includes('=?')) return [`"${name.replace(/[\\"]/g, '\\$&')}"`];
-  return encodeWords(name);
+  const limit = (k: number): number => (k === 0 && firstMax >= MIN_FIRST_WORD ? Math.min(firstMax, MAX_LITERAL_WORD) : MAX_LITERAL_WORD);
+  if (words.every((w, k) => w.length <= limit(k) && ATEXT.test(w) && !w.includes('=?'))) return words;
+  const quoted = `"${name.replace(/[\\"]/g, '\\$&')}"`;
+  if (/^[\x20-\x7e]+$/.test(name) && quoted.length <= limit(0) && !name.includes('=?')) return [quoted];
+  return encodeWords(name, firstMax);
 }
 
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
