@@ -270,3 +270,37 @@ test('settings: key/value JSON and typed app settings with defaults', (t) => {
   repos.settings.set('app.theme', 'neon');
   assert.equal(repos.settings.getSettings().theme, 'system', 'an unknown stored value falls back to the default');
 });
+
+test('send log: a search with many matches (time-index plan) pages and filters like the default plan', (t) => {
+  const { db, repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  db.transaction(() => {
+    for (let i = 0; i < 2400; i += 1) {
+      repos.sendLog.append({
+        time: 5000 - (i % 7) * 3 + i, // not in id order
+        accountId: i % 3 === 0 ? a.id : null,
+        envelopeFrom: 'e@example.de',
+        recipients: ['x@example.org'],
+        subject: i % 5 === 0 ? `Sonstiges ${i}` : `Rechnung ${i}`,
+        status: i % 4 === 0 ? 'failed' : 'sent',
+      });
+    }
+  });
+  const expected = (where: string, ...p: (string | number)[]): number[] =>
+    db.sql.prepare(`SELECT id FROM send_log WHERE subject LIKE 'Rechnung%' ${where} ORDER BY time DESC, id DESC`).all(...p).map((r) => Number(r.id));
+  const collect = (q: Record<string, unknown>): number[] => {
+    const ids: number[] = [];
+    let before: string | undefined;
+    do {
+      const page = repos.sendLog.list({ ...q, limit: 500, ...(before ? { before } : {}) });
+      ids.push(...page.entries.map((e) => e.id));
+      before = page.nextCursor ?? undefined;
+    } while (before);
+    return ids;
+  };
+  assert.deepEqual(collect({ search: 'rechnung' }), expected(''));
+  assert.deepEqual(collect({ search: 'rechnung', accountId: a.id }), expected('AND account_id = ?', a.id));
+  assert.deepEqual(collect({ search: 'rechnung', status: ['failed'] }), expected("AND status = 'failed'"));
+  assert.deepEqual(collect({ search: 'rechnung', status: ['failed'], accountId: a.id }), expected("AND status = 'failed' AND account_id = ?", a.id));
+  assert.deepEqual(collect({ search: 'rechnung', status: ['failed', 'sent'], from: 5500, to: 6000 }), expected('AND time >= 5500 AND time < 6000'));
+});

@@ -52,6 +52,12 @@ export function decodeCursor(cursor: string): { time: number; id: number } {
   return { time: Number(m[1]), id: Number(m[2]) };
 }
 
+/** Above this many full-text matches, a search walks the time index instead of sorting all matches. */
+const manyMatches = 1500;
+
+const timeIndexFor = (byAccount: boolean, oneStatus: boolean): string =>
+  `INDEXED BY ${byAccount ? (oneStatus ? 'send_log_account_status_time' : 'send_log_account_time') : oneStatus ? 'send_log_status_time' : 'send_log_time'}`;
+
 export interface SendLogRepository {
   append(entry: NewSendLogEntry): number;
   get(id: number): SendLogEntry | undefined;
@@ -67,6 +73,7 @@ export function createSendLogRepository(db: Database): SendLogRepository {
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   const byId = sql.prepare('SELECT * FROM send_log WHERE id = ?');
+  const countMatches = sql.prepare('SELECT count(*) AS n FROM send_log_fts WHERE send_log_fts MATCH ?');
   return {
     append: (input) => {
       const parsed = NewSendLogEntrySchema.safeParse(input);
@@ -121,13 +128,19 @@ export function createSendLogRepository(db: Database): SendLogRepository {
         params.push(c.time, c.time, c.id);
       }
       const fts = q.search === undefined ? null : toFtsQuery(q.search);
+      let indexHint = '';
       if (fts !== null) {
         where.push('id IN (SELECT rowid FROM send_log_fts WHERE send_log_fts MATCH ?)');
         params.push(fts);
+        // SQLite's default plan looks up every match and sorts them: fine for rare words, slow
+        // for a word in thousands of entries. Then walking a time-ordered index newest-first
+        // and stopping at `limit` hits is faster, so count the matches (cheap) and choose.
+        const matches = db.guard(() => num(countMatches.get(fts) ?? { n: 0 }, 'n'));
+        if (matches > manyMatches) indexHint = timeIndexFor(q.accountId !== undefined, q.status?.length === 1);
       }
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       const rows = db.guard(() =>
-        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${clause} ORDER BY time DESC, id DESC LIMIT ?`).all(...params, q.limit + 1),
+        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${indexHint} ${clause} ORDER BY time DESC, id DESC LIMIT ?`).all(...params, q.limit + 1),
       );
       const entries = rows.slice(0, q.limit).map(summaryFromRow);
       const last = entries.at(-1);
