@@ -337,7 +337,7 @@ describe('composeMessage: every corpus message parses back identically with mail
     assert.equal(pm.xPriority, '1 (Highest)');
     assert.equal(parsed.headers.get('priority'), 'high');
     assert.equal(pm.custom['X-Test-Tag'], 'Größe ✓ tag');
-    assert.match(got.raw.toString('latin1'), /^To: Projekt =\?UTF-8\?[QB]\?[^?]+\?= : <x@example\.com>, <y@example\.com>;/m);
+    assert.match(got.raw.toString('latin1'), /^To: =\?UTF-8\?[QB]\?[^?]+\?= : <x@example\.com>, <y@example\.com>;,\r\n <z@example\.com>\r$/m);
   });
 
   it('a non-ASCII local part is written as UTF-8 with SMTPUTF8, with punycode domains', () => {
