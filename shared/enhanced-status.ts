@@ -19,7 +19,7 @@ export const enhancedClasses: Readonly<Record<'2' | '4' | '5', Meaning>> = {
 };
 
 export const enhancedSubjects: Readonly<Record<string, Meaning>> = {
-  '0': { de: 'Sonstiger oder nicht näher bestimmter Status', en: 'Other or undefined status' },
+  '0': { de: 'Sonstiger oder nicht näher bestimmter Status', en: 'Other or unspecified status' },
   '1': { de: 'Adressstatus', en: 'Addressing status' },
   '2': { de: 'Postfachstatus', en: 'Mailbox status' },
   '3': { de: 'Status des Mailsystems', en: 'Mail system status' },
@@ -31,7 +31,7 @@ export const enhancedSubjects: Readonly<Record<string, Meaning>> = {
 
 /** Detail codes, keyed "subject.detail" (the X of X.s.d stands for any class). */
 export const enhancedDetails: Readonly<Record<string, Meaning>> = {
-  '0.0': { de: 'Sonstiger oder nicht näher bestimmter Status', en: 'Other undefined status' },
+  '0.0': { de: 'Sonstiger oder nicht näher bestimmter Status', en: 'Other unspecified status' },
 
   '1.0': { de: 'Sonstiger Adressstatus', en: 'Other address status' },
   '1.1': { de: 'Empfängerpostfach existiert nicht', en: 'Bad destination mailbox address' },
@@ -45,13 +45,13 @@ export const enhancedDetails: Readonly<Record<string, Meaning>> = {
   '1.9': { de: 'Nachricht an ein nicht standardkonformes Mailsystem weitergegeben', en: 'Message relayed to non-compliant mailer' },
   '1.10': { de: 'Empfängerdomain nimmt ausdrücklich keine E-Mails an (Null-MX)', en: 'Recipient address has null MX' },
 
-  '2.0': { de: 'Sonstiger Postfachstatus', en: 'Other or undefined mailbox status' },
+  '2.0': { de: 'Sonstiger Postfachstatus', en: 'Other or unspecified mailbox status' },
   '2.1': { de: 'Postfach ist gesperrt und nimmt keine Nachrichten an', en: 'Mailbox disabled, not accepting messages' },
   '2.2': { de: 'Postfach ist voll', en: 'Mailbox full' },
   '2.3': { de: 'Nachricht überschreitet die Größengrenze des Postfachs', en: 'Message length exceeds administrative limit' },
   '2.4': { de: 'Verteilerliste konnte nicht aufgelöst werden', en: 'Mailing list expansion problem' },
 
-  '3.0': { de: 'Sonstiger Status des Mailsystems', en: 'Other or undefined mail system status' },
+  '3.0': { de: 'Sonstiger Status des Mailsystems', en: 'Other or unspecified mail system status' },
   '3.1': { de: 'Speicher des Mailsystems ist voll', en: 'Mail system full' },
   '3.2': { de: 'System nimmt derzeit keine Nachrichten an', en: 'System not accepting network messages' },
   '3.3': { de: 'System unterstützt die gewünschten Funktionen nicht', en: 'System not capable of selected features' },
@@ -59,7 +59,7 @@ export const enhancedDetails: Readonly<Record<string, Meaning>> = {
   '3.5': { de: 'System ist falsch eingerichtet', en: 'System incorrectly configured' },
   '3.6': { de: 'Angeforderte Priorität wurde geändert', en: 'Requested priority was changed' },
 
-  '4.0': { de: 'Sonstiger Netzwerk- oder Weiterleitungsstatus', en: 'Other or undefined network or routing status' },
+  '4.0': { de: 'Sonstiger Netzwerk- oder Weiterleitungsstatus', en: 'Other or unspecified network or routing status' },
   '4.1': { de: 'Keine Antwort vom Zielrechner', en: 'No answer from host' },
   '4.2': { de: 'Verbindung gestört', en: 'Bad connection' },
   '4.3': { de: 'Verzeichnisdienst (etwa DNS) nicht erreichbar', en: 'Directory server failure' },
@@ -68,7 +68,7 @@ export const enhancedDetails: Readonly<Record<string, Meaning>> = {
   '4.6': { de: 'Weiterleitungsschleife erkannt', en: 'Routing loop detected' },
   '4.7': { de: 'Zustellfrist abgelaufen', en: 'Delivery time expired' },
 
-  '5.0': { de: 'Sonstiger Protokollstatus', en: 'Other or undefined protocol status' },
+  '5.0': { de: 'Sonstiger Protokollstatus', en: 'Other or unspecified protocol status' },
   '5.1': { de: 'Ungültiger Befehl', en: 'Invalid command' },
   '5.2': { de: 'Syntaxfehler', en: 'Syntax error' },
   '5.3': { de: 'Zu viele Empfänger', en: 'Too many recipients' },
@@ -76,7 +76,7 @@ export const enhancedDetails: Readonly<Record<string, Meaning>> = {
   '5.5': { de: 'Falsche Protokollversion', en: 'Wrong protocol version' },
   '5.6': { de: 'Zeile im Anmeldeablauf ist zu lang', en: 'Authentication exchange line is too long' },
 
-  '6.0': { de: 'Sonstiger Fehler im Nachrichteninhalt', en: 'Other or undefined media error' },
+  '6.0': { de: 'Sonstiger Fehler im Nachrichteninhalt', en: 'Other or unspecified media error' },
   '6.1': { de: 'Inhaltsformat wird nicht unterstützt', en: 'Media not supported' },
   '6.2': { de: 'Umwandlung nötig, aber untersagt', en: 'Conversion required and prohibited' },
   '6.3': { de: 'Umwandlung nötig, aber nicht möglich', en: 'Conversion required but not supported' },
@@ -88,7 +88,7 @@ export const enhancedDetails: Readonly<Record<string, Meaning>> = {
   '6.9': { de: 'Nachricht mit UTF-8-Kopfzeilen kann nicht weitergegeben werden', en: 'UTF-8 header message cannot be transferred to one or more recipients' },
   '6.10': { de: 'UTF-8-Antwort nötig, vom Programm aber nicht zugelassen (veraltet, wie X.6.8)', en: 'UTF-8 string reply is required, but not permitted by the SMTP client (deprecated duplicate of X.6.8)' },
 
-  '7.0': { de: 'Sonstiger Sicherheits- oder Richtlinienstatus', en: 'Other or undefined security status' },
+  '7.0': { de: 'Sonstiger Sicherheits- oder Richtlinienstatus', en: 'Other or unspecified security status' },
   '7.1': { de: 'Zustellung nicht erlaubt, Nachricht abgelehnt', en: 'Delivery not authorized, message refused' },
   '7.2': { de: 'Versand an die Verteilerliste nicht erlaubt', en: 'Mailing list expansion prohibited' },
   '7.3': { de: 'Nötige Sicherheitsumwandlung nicht möglich', en: 'Security conversion required but not possible' },

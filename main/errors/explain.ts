@@ -193,6 +193,7 @@ const re = {
   tooManyRcpt: /too many recipients|recipient limit|zu viele Empfänger/i,
   utf8: /SMTPUTF8|UTF-?8|non-ascii|internationali[sz]ed/i,
   eightBit: /8-?bit|8BITMIME|binary|non-?7-?bit/i,
+  policy: /polic(?:y|ies)|Richtlinie|content (?:rejected|not accepted)|message (?:rejected|refused)/i,
   spam: /spam|unsolicited|junk|bulk mail|suspicious|reputation|blocklist|blacklist|spamhaus|\bRBL\b|\bDNSBL\b/i,
   basicAuthOff: /basic auth\w*|SmtpClientAuthentication|5\.7\.139|client authentication is disabled/i,
   appPassword: /application-specific|app(?:lication)? password|InvalidSecondFactor|App-Passwort/i,
@@ -231,7 +232,7 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
   if (has(f, re.tooManyLogins)) {
     return { kind: 'auth.tooManyAttempts', actions: [act('act.waitForLockout'), act('act.checkPassword')], retryable: true, permanent: false };
   }
-  if (phase !== 'data' && phase !== 'mail' && !(phase === 'rcpt' && has(f, re.tooManyRcpt)) && (sd === '7.28' || has(f, re.rate)) && !has(f, re.size)) {
+  if (!has(f, re.tooManyRcpt) && (sd === '7.28' || has(f, re.rate)) && !has(f, re.size)) {
     return limitSpec(f, 'limit.rateLimited');
   }
 
@@ -269,6 +270,13 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     return sizeSpec(f, phase === 'rcpt' ? recipients : []);
   }
 
+  if (e && e.subject === '6') {
+    if (['6.7', '6.8', '6.9', '6.10'].includes(sd) || has(f, re.utf8)) {
+      return { kind: 'content.utf8Unsupported', actions: [act('act.avoidNonAsciiAddress'), act('act.contactProvider')], retryable: false, permanent: true, recipients };
+    }
+    return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
+  }
+
   if (phase === 'mail') {
     if (has(f, re.notOwned) || (code === 553 && sd === '7.1') || sd === '7.60') {
       return { kind: 'sender.notOwned', params: { sender: senderOf(f) }, actions: [act('act.checkSenderAddress')], retryable: false, permanent: true };
@@ -302,12 +310,6 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     }
   }
 
-  if (e && e.subject === '6') {
-    if (['6.7', '6.8', '6.9', '6.10'].includes(sd) || has(f, re.utf8)) {
-      return { kind: 'content.utf8Unsupported', actions: [act('act.avoidNonAsciiAddress'), act('act.contactProvider')], retryable: false, permanent: true, recipients };
-    }
-    return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
-  }
   if (!temp && phase === 'data' && has(f, re.utf8)) {
     return { kind: 'content.utf8Unsupported', actions: [act('act.avoidNonAsciiAddress'), act('act.contactProvider')], retryable: false, permanent: true };
   }
@@ -315,7 +317,7 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
   }
 
-  if (phase === 'data' && (has(f, re.spam) || sd === '7.1' || sd === '7.0' || (!temp && e?.subject === '7'))) {
+  if (phase === 'data' && (has(f, re.spam) || (!temp && has(f, re.policy)) || sd === '7.1' || sd === '7.0' || (!temp && e?.subject === '7'))) {
     if (has(f, re.spam)) return { kind: 'content.spam', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: false, permanent: !temp };
     return { kind: 'content.rejectedByPolicy', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: temp, permanent: !temp };
   }
