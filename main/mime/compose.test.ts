@@ -6,7 +6,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { AddressObject, ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import fc from 'fast-check';
 import { composeMessage, type ComposeOptions, type ComposedMessage } from './compose.js';
 import { ComposeError } from './errors.js';
 import type { MessageDraftInput } from '../../shared/message.js';
@@ -431,6 +432,36 @@ describe('composeMessage: refusals before any byte', () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(s.readableLength < 1024 * 1024, `buffered ${s.readableLength}`);
     s.destroy();
+  });
+});
+
+describe('composeMessage: header safety (property-based)', () => {
+  const text = fc
+    .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 10 }), fc.string({ unit: 'binary-ascii', maxLength: 10 }), fc.constantFrom(' ', '\r', '\n', '\r\n', '=?', 'ä', '😀', '"', ',')), { maxLength: 12 })
+    .map((p) => p.join('').replace(/[\uD800-\uDFFF]/gu, '\uFFFD'));
+  it('CR/LF anywhere in subject, name or file name is refused; everything else round-trips within line limits', async () => {
+    const path = join(dir, 'prop.bin');
+    await writeFile(path, 'abc');
+    await fc.assert(
+      fc.asyncProperty(text, text, text.filter((s) => s.trim().length > 0 && s.length <= 255), async (subject, name, fileName) => {
+        const draft: MessageDraftInput = { from: { name, address: 'me@example.com' }, to: 'you@example.com', subject, text: 'x', attachments: [{ path, name: fileName }] };
+        const injected = /[\r\n]/.test(subject + name + fileName);
+        if (injected) {
+          await assert.rejects(composeMessage(draft, { eightBitMime: true, smtpUtf8: false }), (e: unknown) => e instanceof ComposeError && e.error.kind === 'compose.headerInjection');
+          return;
+        }
+        const raw = await collect(await composeMessage(draft, { eightBitMime: true, smtpUtf8: false }));
+        const bytes = checkBytes(raw);
+        assert.equal(bytes.bareCr + bytes.bareLf, 0);
+        assert.ok(bytes.longestHeaderLine <= 78, `header line ${bytes.longestHeaderLine}`);
+        assert.ok(bytes.longestLine <= 998);
+        const parsed = await simpleParser(raw);
+        assert.equal(parsed.subject ?? '', subject);
+        if (name.trim() === name && !/\s{2}|[\x00-\x1f\x7f]/.test(name)) assert.equal(parsed.from?.value[0]?.name ?? '', name);
+        assert.equal(parsed.attachments[0]?.filename, fileName);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -219,7 +219,8 @@ export function legacyNameAtoms(attribute: string, value: string): string[] {
   if (/^[\x20-\x7e]*$/.test(value) && value.length <= 60 && !value.includes('=?')) {
     return [`${attribute}=${isTokenValue(value) ? value : `"${value.replace(/[\\"]/g, '\\$&')}"`}`];
   }
-  const words = encodeWords(value);
+  // The first word shares its line with ` name="`, and a lone word also with `";`.
+  const words = encodeWords(value, SOFT_LINE_LIMIT - 1 - attribute.length - 2 - 2);
   return words.map((w, k) => `${k === 0 ? `${attribute}="` : ''}${w}${k === words.length - 1 ? '"' : ''}`);
 }
 
