@@ -1,0 +1,49 @@
+/** Outbox refusals as values: an OutboxError carries the AppError that crosses IPC unchanged. */
+import type { AppError, FailureDetail } from '../../shared/errors.js';
+
+export type OutboxErrorKind =
+  | 'outbox.notFound'
+  | 'outbox.undoTooLate'
+  | 'outbox.notCancellable'
+  | 'outbox.notRetryable'
+  | 'outbox.notUnconfirmed'
+  | 'outbox.notDeletable'
+  | 'outbox.attachmentMissing'
+  | 'outbox.attachmentNotAllowed'
+  | 'outbox.attachmentTooLarge'
+  | 'outbox.invalidAttachment'
+  | 'outbox.accountNotFound'
+  | 'outbox.stopped';
+
+export class OutboxError extends Error {
+  readonly appError: AppError;
+  constructor(kind: OutboxErrorKind, params: Record<string, string | number>, message: string, detail?: Partial<FailureDetail>) {
+    super(message);
+    this.name = 'OutboxError';
+    this.appError = {
+      kind,
+      messageKey: `outbox.err.${kind.slice('outbox.'.length)}`,
+      params,
+      retryable: false,
+      detail: { phase: 'storage', cause: 'outbox', message, ...detail },
+    };
+  }
+}
+
+/** An AppError from whatever a lower layer threw (store, composer), for rethrowing across IPC. */
+export function appErrorOf(e: unknown): AppError | undefined {
+  if (typeof e === 'object' && e !== null) {
+    if ('appError' in e) return (e as { appError: AppError }).appError;
+    if ('error' in e && e instanceof Error && e.name === 'ComposeError') return (e as unknown as { error: AppError }).error;
+  }
+  return undefined;
+}
+
+/** Rethrows composer errors in the shape the dispatcher understands. */
+export function asServiceError(e: unknown): unknown {
+  if (e instanceof Error && e.name === 'ComposeError' && 'error' in e) {
+    const err = new Error(e.message, { cause: e });
+    return Object.assign(err, { appError: (e as unknown as { error: AppError }).error });
+  }
+  return e;
+}

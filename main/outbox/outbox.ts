@@ -1,0 +1,818 @@
+/**
+ * The outbox: between "Send" and "sent" a message lives here, and is never lost nor
+ * silently sent twice.
+ *
+ * - enqueue writes the attachment snapshot and the row before anything touches the network;
+ * - a worker per account sends due messages in order over one kept-alive session;
+ * - every attempt ends in one transactional state change and one send-log entry;
+ * - right before the final dot (or the last BDAT) goes out, the row gets its end-of-data
+ *   mark, so after a crash `start()` can tell "not sent, queue again" from "may have been
+ *   sent, ask the person".
+ */
+import { randomUUID } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import type { Settings, SmtpSettings } from '../../shared/domain.js';
+import type { AppError, FailureDetail } from '../../shared/errors.js';
+import { explanationToAppError, type Explanation } from '../../shared/explanation.js';
+import { MessageDraftSchema, type MessageDraft, type MessageDraftInput } from '../../shared/message.js';
+import type {
+  ListOutboxQuery, OutboxEntrySummary, OutboxNotice, OutboxOutcome, OutboxProgress, OutboxStateName, StagedAttachment,
+  UndoResult, WarmUpResult,
+} from '../../shared/outbox.js';
+import { toProviderHint } from '../../shared/provider.js';
+import { shippedPresets } from '../autoconfig/presets.js';
+import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
+import { composeMessage, type ComposedMessage } from '../mime/index.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import {
+  SmtpError, isSmtpError, type RecipientResult, type SendResult, type SessionInfo, type SmtpConnectOptions, type SmtpCredentials,
+  type TranscriptEntry,
+} from '../smtp/index.js';
+import type { Database, OutboxEntry, OutboxState, Repositories } from '../store/index.js';
+import type { StoredAccount } from '../store/accounts.js';
+import { systemClock, type Clock } from './clock.js';
+import { OutboxError, appErrorOf, asServiceError } from './errors.js';
+import { cleanStaging, collectDebris, isInside, removeEntryFiles, stageBytes, stagingDirOf, writeSnapshot } from './files.js';
+import { classifyFailure, defaultRetryPolicy, nextAttemptAt, type RetryPolicy } from './retry.js';
+import { SessionPool, type AccountConnection } from './sessions.js';
+
+/** Bodies up to this size are read whole by the engine before the envelope goes out (main/smtp/session.ts). */
+const ENGINE_WHOLE_BODY_LIMIT = 256 * 1024;
+
+export interface OutboxEventMap {
+  'outbox.changed': { id: string; entry: OutboxEntrySummary | null };
+  'outbox.progress': OutboxProgress;
+  'outbox.outcome': OutboxOutcome;
+  'outbox.notice': OutboxNotice;
+  'log.appended': { id: number };
+}
+export type OutboxEmit = <K extends keyof OutboxEventMap>(name: K, payload: OutboxEventMap[K]) => void;
+
+export interface OutboxDeps {
+  db: Database;
+  repos: Repositories;
+  secrets: SecretStore;
+  dataDir: string;
+  settings: () => Pick<Settings, 'undoSendSeconds' | 'retryGiveUpHours'>;
+  emit?: OutboxEmit;
+  clock?: Clock;
+  /** For the jitter; [0, 1). */
+  random?: () => number;
+  retryPolicy?: RetryPolicy;
+  /** Close a warm session after this long without a send (default 3 minutes). */
+  idleCloseMs?: number;
+  /** Extra engine options (timeouts in tests). */
+  connect?: Partial<SmtpConnectOptions>;
+  /**
+   * Attachments from outside the staging folder are accepted only from trusted callers
+   * (the CLI); the renderer uploads bytes through stage() first.
+   */
+  trustAttachmentPaths?: boolean;
+  /** Snapshot folders without a row younger than this survive the start-up sweep (default 60 s). */
+  debrisMinAgeMs?: number;
+}
+
+/** What the draft column holds: the draft as enqueued, the draft as sent, and the facts of the last attempt. */
+interface Payload {
+  v: 1;
+  /** Exactly what the person enqueued: `undo` gives it back untouched. */
+  original: MessageDraftInput;
+  /** The same draft with attachment paths pointing at the snapshot. */
+  sending: MessageDraft;
+  /** The Date header (fixed at enqueue, so a retry sends the same message). */
+  date: number;
+  subject: string;
+  from: string;
+  overdue?: boolean;
+  offline?: boolean;
+  explanation?: Explanation | null;
+  results?: RecipientResult[];
+}
+
+interface InFlight {
+  ctl: AbortController;
+  reason: 'cancel' | 'stop' | null;
+  /** Settles when the attempt has written its outcome. */
+  done: Promise<void>;
+}
+
+const pendingStates: readonly OutboxState[] = ['scheduled', 'waiting', 'queued', 'deferred'];
+const undoableStates: readonly OutboxState[] = ['waiting', 'scheduled', 'queued', 'deferred', 'failed', 'cancelled'];
+
+const payloadOf = (e: OutboxEntry): Payload => e.draft as unknown as Payload;
+const asRecord = (p: Payload): Record<string, unknown> => p as unknown as Record<string, unknown>;
+
+export class Outbox {
+  private readonly d: OutboxDeps;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly policy: RetryPolicy;
+  private readonly pool: SessionPool;
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly inflight = new Map<string, InFlight>();
+  private cancelTimer: (() => void) | null = null;
+  private timerAt: number | null = null;
+  private started = false;
+  private stopping = false;
+
+  constructor(deps: OutboxDeps) {
+    this.d = deps;
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? Math.random;
+    this.policy = deps.retryPolicy ?? defaultRetryPolicy;
+    this.pool = new SessionPool({ idleCloseMs: deps.idleCloseMs ?? 180_000, ...(deps.connect ? { connect: deps.connect } : {}) });
+  }
+
+  private emit<K extends keyof OutboxEventMap>(name: K, payload: OutboxEventMap[K]): void {
+    try {
+      this.d.emit?.(name, payload);
+    } catch {
+      // A listener's trouble never stops the outbox.
+    }
+  }
+
+  private get repo(): Repositories['outbox'] {
+    return this.d.repos.outbox;
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Summaries
+
+  summarize(e: OutboxEntry): OutboxEntrySummary {
+    const p = payloadOf(e);
+    return {
+      id: e.id,
+      accountId: e.accountId,
+      state: e.state as OutboxStateName,
+      subject: p.subject ?? '',
+      from: p.from ?? e.envelope.from,
+      recipients: e.envelope.to,
+      messageId: e.messageId,
+      size: e.size,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+      nextAttemptAt: e.nextAttemptAt,
+      attemptCount: e.attemptCount,
+      firstAttemptAt: e.firstAttemptAt,
+      overdue: p.overdue === true,
+      offline: e.state === 'deferred' && p.offline === true,
+      lastError: e.lastError,
+      explanation: p.explanation ?? null,
+      results: (p.results ?? []).map((r) => ({ ...r })),
+    };
+  }
+
+  private changed(e: OutboxEntry): void {
+    this.emit('outbox.changed', { id: e.id, entry: this.summarize(e) });
+  }
+
+  private require(id: string): OutboxEntry {
+    const e = this.repo.get(id);
+    if (!e) throw new OutboxError('outbox.notFound', { id }, `no outbox entry ${id}`);
+    return e;
+  }
+
+  list(query: ListOutboxQuery = {}): OutboxEntrySummary[] {
+    return this.repo
+      .list({ ...(query.states ? { states: query.states } : {}), ...(query.accountId ? { accountId: query.accountId } : {}) })
+      .map((e) => this.summarize(e));
+  }
+
+  get(id: string): OutboxEntrySummary {
+    return this.summarize(this.require(id));
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Enqueue
+
+  async stage(req: { name: string; contentType?: string | undefined; dataBase64: string }): Promise<StagedAttachment> {
+    const r = await stageBytes(this.d.dataDir, req.name, req.dataBase64);
+    return { path: r.path, name: r.name, size: r.size, ...(req.contentType ? { contentType: req.contentType } : {}) };
+  }
+
+  async enqueue(draftInput: MessageDraftInput, opts: { accountId: string; sendAt?: number | undefined }): Promise<OutboxEntrySummary> {
+    const parsed = MessageDraftSchema.safeParse(draftInput);
+    if (!parsed.success) {
+      // The composer words it (field and reason).
+      try {
+        await composeMessage(draftInput, { eightBitMime: false, smtpUtf8: true });
+      } catch (e) {
+        throw asServiceError(e);
+      }
+      throw new OutboxError('outbox.invalidAttachment', { reason: 'draft' }, parsed.error.message);
+    }
+    const draft = parsed.data;
+    const account = this.d.repos.accounts.get(opts.accountId);
+    if (!account) throw new OutboxError('outbox.accountNotFound', { id: opts.accountId }, `no account ${opts.accountId}`);
+    const sources = [...draft.attachments.map((a) => a.path), ...draft.inlineImages.map((a) => a.path)];
+    if (!this.d.trustAttachmentPaths) {
+      const staging = stagingDirOf(this.d.dataDir);
+      for (const s of sources) {
+        if (!isAbsolute(s) || !isInside(staging, s)) {
+          throw new OutboxError('outbox.attachmentNotAllowed', { file: s.split(/[\\/]/).pop() ?? '' }, `attachment ${s} is not in the staging folder`);
+        }
+      }
+    }
+    const now = this.clock.now();
+    const sendAt = opts.sendAt !== undefined && opts.sendAt > now ? opts.sendAt : null;
+    const id = randomUUID();
+    const snap = await writeSnapshot(this.d.dataDir, id, sources);
+    try {
+      const n = draft.attachments.length;
+      const sending: MessageDraft = {
+        ...draft,
+        attachments: draft.attachments.map((a, i) => ({ ...a, path: snap[i] ?? a.path, name: a.name ?? basenameOf(a.path) })),
+        inlineImages: draft.inlineImages.map((a, i) => ({ ...a, path: snap[n + i] ?? a.path, name: a.name ?? basenameOf(a.path) })),
+      };
+      const date = sendAt ?? now;
+      // Checked now (addresses, headers, attachments) so a bad draft never enters the queue.
+      const composed = await composeMessage(sending, { eightBitMime: false, smtpUtf8: true, now: new Date(date), boundarySeed: id });
+      const undo = this.d.settings().undoSendSeconds;
+      const state: OutboxState = sendAt !== null ? 'scheduled' : undo > 0 ? 'waiting' : 'queued';
+      const payload: Payload = {
+        v: 1, original: draftInput, sending, date, subject: composed.headers.subject, from: composed.headers.from,
+      };
+      const entry = this.repo.create({
+        id,
+        accountId: account.id,
+        state,
+        draft: asRecord(payload),
+        envelope: composed.envelope,
+        messageId: composed.messageId,
+        size: composed.size,
+        attachmentPaths: snap,
+        nextAttemptAt: state === 'scheduled' ? sendAt : state === 'waiting' ? now + undo * 1000 : null,
+      });
+      this.changed(entry);
+      this.plan();
+      return this.summarize(entry);
+    } catch (e) {
+      await removeEntryFiles(this.d.dataDir, id);
+      throw asServiceError(e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------
+  // What the person does with an entry
+
+  /** The draft back to the composer, untouched; the entry and its snapshot are gone. */
+  async undo(id: string): Promise<UndoResult> {
+    const e = this.require(id);
+    if (!undoableStates.includes(e.state) || this.inflight.has(id)) {
+      throw new OutboxError('outbox.undoTooLate', { id, state: e.state }, `entry ${id} is ${e.state}: too late to undo`);
+    }
+    try {
+      this.d.db.transaction(() => {
+        if (e.state !== 'cancelled') this.repo.transition(id, [e.state], 'cancelled');
+        this.repo.delete(id);
+      });
+    } catch (err) {
+      // Someone (the worker) moved it meanwhile: it is on its way.
+      const now = this.repo.get(id);
+      throw new OutboxError('outbox.undoTooLate', { id, state: now?.state ?? 'gone' }, `too late to undo: ${String(err)}`);
+    }
+    await removeEntryFiles(this.d.dataDir, id);
+    this.emit('outbox.changed', { id, entry: null });
+    this.plan();
+    return { draft: payloadOf(e).original as UndoResult['draft'], accountId: e.accountId };
+  }
+
+  /** Stops a message. While on the wire the connection is aborted; it is never reported as sent. */
+  async cancel(id: string): Promise<OutboxEntrySummary> {
+    const flight = this.inflight.get(id);
+    if (flight) {
+      flight.reason = 'cancel';
+      flight.ctl.abort();
+      await flight.done;
+      return this.get(id);
+    }
+    const e = this.require(id);
+    if (e.state === 'cancelled') return this.summarize(e);
+    if (!['scheduled', 'waiting', 'queued', 'deferred', 'failed', 'unconfirmed'].includes(e.state)) {
+      throw new OutboxError('outbox.notCancellable', { id, state: e.state }, `entry ${id} is ${e.state}`);
+    }
+    const next = this.repo.transition(id, [e.state], 'cancelled', { nextAttemptAt: null });
+    this.changed(next);
+    this.plan();
+    return this.summarize(next);
+  }
+
+  async retryNow(id: string): Promise<OutboxEntrySummary> {
+    const e = this.require(id);
+    if (!['deferred', 'failed', 'scheduled', 'waiting', 'queued'].includes(e.state)) {
+      throw new OutboxError('outbox.notRetryable', { id, state: e.state }, `entry ${id} is ${e.state}`);
+    }
+    const patch = e.state === 'failed'
+      ? { nextAttemptAt: null, attemptCount: 0, firstAttemptAt: null, lastError: null }
+      : { nextAttemptAt: null };
+    const next = e.state === 'queued' ? e : this.repo.transition(id, [e.state], 'queued', patch);
+    this.changed(next);
+    this.plan();
+    return this.summarize(next);
+  }
+
+  async delete(id: string): Promise<null> {
+    const e = this.require(id);
+    if (!['sent', 'sentWithWarnings', 'failed', 'cancelled'].includes(e.state)) {
+      throw new OutboxError('outbox.notDeletable', { id, state: e.state }, `entry ${id} is ${e.state}`);
+    }
+    this.repo.delete(id);
+    await removeEntryFiles(this.d.dataDir, id);
+    this.emit('outbox.changed', { id, entry: null });
+    return null;
+  }
+
+  /** "It did arrive": an unconfirmed message becomes sent, without sending anything. */
+  async markArrived(id: string): Promise<OutboxEntrySummary> {
+    const e = this.require(id);
+    if (e.state !== 'unconfirmed') throw new OutboxError('outbox.notUnconfirmed', { id, state: e.state }, `entry ${id} is ${e.state}`);
+    const next = this.repo.transition(id, ['unconfirmed'], 'sent', { nextAttemptAt: null });
+    await removeEntryFiles(this.d.dataDir, id);
+    this.changed(next);
+    const p = payloadOf(next);
+    this.emit('outbox.outcome', { id, accountId: next.accountId, state: 'sent', subject: p.subject, explanation: null, results: [], logId: null, byPerson: true });
+    return this.summarize(next);
+  }
+
+  /** "Send it again": the same bytes and Message-ID, so recipients' programs can spot a duplicate. */
+  async resend(id: string): Promise<OutboxEntrySummary> {
+    const e = this.require(id);
+    if (e.state !== 'unconfirmed') throw new OutboxError('outbox.notUnconfirmed', { id, state: e.state }, `entry ${id} is ${e.state}`);
+    const next = this.repo.transition(id, ['unconfirmed'], 'queued', {
+      nextAttemptAt: null, attemptCount: 0, firstAttemptAt: null, endOfDataAt: null,
+    });
+    this.changed(next);
+    this.plan();
+    return this.summarize(next);
+  }
+
+  /** Composing started: connect and log in now, so Send costs one round trip. */
+  async warmUp(accountId: string): Promise<WarmUpResult> {
+    const account = this.d.repos.accounts.get(accountId);
+    if (!account) throw new OutboxError('outbox.accountNotFound', { id: accountId }, `no account ${accountId}`);
+    try {
+      const conn = await this.connectionFor(account);
+      await conn.open();
+      return { warmed: true };
+    } catch (e) {
+      const expl = explainDeliveryError(e, this.explainContext(account));
+      return { warmed: false, error: explanationToAppError(expl) };
+    }
+  }
+
+  /** The UI says the network is back: try whatever waits for it now. */
+  online(): null {
+    for (const e of this.repo.list({ states: ['deferred'] })) {
+      if (payloadOf(e).offline === true) {
+        try {
+          this.changed(this.repo.transition(e.id, ['deferred'], 'queued', { nextAttemptAt: null }));
+        } catch {
+          // Moved meanwhile.
+        }
+      }
+    }
+    this.plan();
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Start, stop, crash reconciliation
+
+  /**
+   * Reconciles what a crash left behind, sends overdue send-later messages (and says so),
+   * sweeps snapshot debris, then starts the worker.
+   */
+  async start(): Promise<{ requeued: string[]; unconfirmed: string[]; overdue: string[]; debris: string[] }> {
+    this.stopping = false;
+    const requeued: string[] = [];
+    const unconfirmed: string[] = [];
+    for (const e of this.repo.list({ states: ['sending'] })) {
+      if (this.inflight.has(e.id)) continue;
+      if (e.endOfDataAt === null) {
+        // The final dot never left: nothing can have been delivered.
+        this.changed(this.repo.transition(e.id, ['sending'], 'queued', { nextAttemptAt: null }));
+        requeued.push(e.id);
+      } else {
+        const err = new SmtpError(
+          { phase: 'data', cause: 'network', message: 'Postbote stopped after the whole message was sent and before the server confirmed it' },
+          { mayHaveBeenDelivered: true },
+        );
+        const account = this.d.repos.accounts.get(e.accountId);
+        const expl = explainDeliveryError(err, account ? this.explainContext(account) : {});
+        const p = payloadOf(e);
+        const next = this.repo.transition(e.id, ['sending'], 'unconfirmed', {
+          lastError: explanationToAppError(expl),
+          draft: asRecord({ ...p, explanation: expl }),
+        });
+        const logId = this.log(next, 'unconfirmed', { explanation: expl, started: e.endOfDataAt });
+        this.changed(next);
+        this.emit('outbox.outcome', { id: e.id, accountId: e.accountId, state: 'unconfirmed', subject: p.subject, explanation: expl, results: [], logId });
+        unconfirmed.push(e.id);
+      }
+    }
+    const now = this.clock.now();
+    const overdue: string[] = [];
+    for (const e of this.repo.list({ states: ['scheduled'] })) {
+      if (e.nextAttemptAt !== null && e.nextAttemptAt <= now) {
+        const next = this.repo.transition(e.id, ['scheduled'], 'queued', { nextAttemptAt: null, draft: asRecord({ ...payloadOf(e), overdue: true }) });
+        this.changed(next);
+        overdue.push(e.id);
+      }
+    }
+    if (requeued.length > 0) this.emit('outbox.notice', { kind: 'reconciledRequeued', ids: requeued });
+    if (unconfirmed.length > 0) this.emit('outbox.notice', { kind: 'reconciledUnconfirmed', ids: unconfirmed });
+    if (overdue.length > 0) this.emit('outbox.notice', { kind: 'overdueScheduled', ids: overdue });
+    const debris = await collectDebris(this.d.dataDir, (id) => this.repo.get(id) !== undefined, Date.now(), this.d.debrisMinAgeMs ?? 60_000);
+    await cleanStaging(this.d.dataDir, Date.now(), 7 * 24 * 3600_000);
+    this.started = true;
+    this.plan();
+    return { requeued, unconfirmed, overdue, debris };
+  }
+
+  /** Stops the worker: messages on the wire are aborted (back to queued, or unconfirmed after the dot). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.started = false;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.timerAt = null;
+    for (const f of this.inflight.values()) {
+      f.reason ??= 'stop';
+      f.ctl.abort();
+    }
+    await Promise.allSettled([...this.lanes.values()]);
+    await this.pool.closeAll();
+  }
+
+  /** Resolves when no lane is running (tests). */
+  async idle(): Promise<void> {
+    while (this.lanes.size > 0) await Promise.allSettled([...this.lanes.values()]);
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Scheduling
+
+  /** Promotes due entries, starts lanes for accounts with work, and sets the one timer for the next due time. */
+  plan(): void {
+    if (!this.started || this.stopping) return;
+    const now = this.clock.now();
+    const entries = this.repo.list({ states: pendingStates });
+    let nextAt: number | null = null;
+    const ready = new Set<string>();
+    for (const e of entries) {
+      const due = e.nextAttemptAt === null || e.nextAttemptAt <= now;
+      if (!due) {
+        nextAt = nextAt === null ? (e.nextAttemptAt as number) : Math.min(nextAt, e.nextAttemptAt as number);
+        continue;
+      }
+      if (e.state === 'waiting' || e.state === 'scheduled') {
+        try {
+          this.changed(this.repo.transition(e.id, [e.state], 'queued', { nextAttemptAt: null }));
+        } catch {
+          continue;
+        }
+      }
+      ready.add(e.accountId);
+    }
+    for (const accountId of ready) this.runLane(accountId);
+    if (nextAt !== this.timerAt) {
+      this.cancelTimer?.();
+      this.cancelTimer = null;
+      this.timerAt = nextAt;
+      if (nextAt !== null) {
+        this.cancelTimer = this.clock.setTimer(() => {
+          this.timerAt = null;
+          this.cancelTimer = null;
+          this.plan();
+        }, nextAt - now);
+      }
+    }
+  }
+
+  private runLane(accountId: string): void {
+    if (this.lanes.has(accountId)) return;
+    const lane = (async () => {
+      for (;;) {
+        if (this.stopping) return;
+        const now = this.clock.now();
+        const next = this.repo
+          .list({ states: ['queued', 'deferred'], accountId })
+          .filter((e) => e.nextAttemptAt === null || e.nextAttemptAt <= now)[0];
+        if (!next) return;
+        await this.attempt(next);
+      }
+    })().catch(() => undefined).finally(() => {
+      this.lanes.delete(accountId);
+      // Work may have arrived for this account while the lane was finishing.
+      queueMicrotask(() => this.plan());
+    });
+    this.lanes.set(accountId, lane);
+  }
+
+  // ------------------------------------------------------------------------------------
+  // One attempt
+
+  private async credentialsFor(account: StoredAccount): Promise<SmtpCredentials | undefined> {
+    if (account.username === undefined) return undefined;
+    let password: string | undefined;
+    let accessToken: string | undefined;
+    try {
+      password = await this.d.secrets.get(account.id, 'password');
+      if (password === undefined) accessToken = await this.d.secrets.get(account.id, 'oauth-access');
+    } catch (e) {
+      throw new SmtpError({ phase: 'keychain', cause: 'keychain', message: `the keychain could not be read: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    if (password === undefined && accessToken === undefined) {
+      throw new SmtpError({ phase: 'keychain', cause: 'keychain', message: 'no password is stored for this account' });
+    }
+    return { username: account.username, ...(password !== undefined ? { password } : {}), ...(accessToken !== undefined ? { accessToken } : {}) };
+  }
+
+  private async connectionFor(account: StoredAccount): Promise<AccountConnection> {
+    const creds = await this.credentialsFor(account);
+    return this.pool.get(account.id, smtpSettingsOf(account), creds);
+  }
+
+  private explainContext(account: StoredAccount): ExplainContext {
+    const preset = account.providerId ? shippedPresets().byId.get(account.providerId) : undefined;
+    return {
+      account: { host: account.host, port: account.port, security: account.security },
+      ...(preset ? { provider: toProviderHint(preset) } : {}),
+    };
+  }
+
+  private markEndOfData(id: string): void {
+    this.repo.transition(id, ['sending'], 'sending', { endOfDataAt: this.clock.now() });
+  }
+
+  private async attempt(queued: OutboxEntry): Promise<void> {
+    let entry: OutboxEntry;
+    try {
+      entry = this.repo.transition(queued.id, [queued.state], 'sending', { countAttempt: true, endOfDataAt: null, nextAttemptAt: null });
+    } catch {
+      return; // Cancelled or taken meanwhile.
+    }
+    const id = entry.id;
+    const payload = payloadOf(entry);
+    const started = this.clock.now();
+    const t0 = performance.now();
+    let finish = (): void => undefined;
+    const flight: InFlight = { ctl: new AbortController(), reason: null, done: new Promise<void>((r) => { finish = r; }) };
+    this.inflight.set(id, flight);
+    this.changed(entry);
+    const total = entry.size;
+    let lastProgress = { phase: '', at: 0, bytes: 0 };
+    const progress = (phase: OutboxProgress['phase'], bytesSent: number, totalBytes: number | null, force = false): void => {
+      const nowMs = performance.now();
+      if (!force && phase === lastProgress.phase && nowMs - lastProgress.at < 100 && bytesSent - lastProgress.bytes < 256 * 1024) return;
+      lastProgress = { phase, at: nowMs, bytes: bytesSent };
+      this.emit('outbox.progress', { id, accountId: entry.accountId, phase, bytesSent, totalBytes });
+    };
+    progress('connect', 0, total, true);
+
+    const account = this.d.repos.accounts.get(entry.accountId);
+    let conn: AccountConnection | null = null;
+    let info: SessionInfo | null = null;
+    let composed: ComposedMessage | null = null;
+    let endOfDataMarked = false;
+    const mark = (): void => {
+      if (endOfDataMarked) return;
+      endOfDataMarked = true;
+      try {
+        this.markEndOfData(id);
+      } catch {
+        // Without the mark a crash could send it twice: refuse to send the final dot.
+        flight.reason = 'stop';
+        flight.ctl.abort();
+      }
+    };
+    try {
+      if (!account) throw new SmtpError({ phase: 'config', cause: 'input', message: `the account ${entry.accountId} no longer exists` });
+      conn = await this.connectionFor(account);
+      conn.watcher = (e: TranscriptEntry) => {
+        if (e.phase !== lastProgress.phase && e.dir === 'C') progress(e.phase, 0, total);
+        if (e.phase !== 'data') return;
+        // The engine writes the whole small body (with its final dot) right after these lines;
+        // a large body ends when our stream ends (below).
+        if (e.dir === 'C' && /^BDAT \d+ LAST$/.test(e.line)) mark();
+        else if (e.dir === 'I' && e.line === '<message body>' && composed !== null && composed.size <= ENGINE_WHOLE_BODY_LIMIT) mark();
+      };
+      const opened = await abortable(conn.open(), flight.ctl.signal);
+      info = opened;
+      composed = await composeMessage(payload.sending, {
+        eightBitMime: opened.capabilities.eightBitMime,
+        smtpUtf8: opened.capabilities.smtpUtf8,
+        now: new Date(payload.date),
+        boundarySeed: id,
+        ...(entry.messageId ? { messageId: entry.messageId } : {}),
+      });
+      const message = composed;
+      const big = message.size > ENGINE_WHOLE_BODY_LIMIT;
+      async function* body(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of message.stream()) yield chunk as Uint8Array;
+        if (big) mark();
+      }
+      const result = await conn.warm.send({
+        envelope: entry.envelope,
+        body: body(),
+        size: message.size,
+        eightBit: message.requires.eightBit,
+        smtpUtf8: message.requires.smtpUtf8,
+        messageId: message.messageId,
+        signal: flight.ctl.signal,
+        onProgress: (p) => progress(p.phase, p.bytesSent, p.totalBytes ?? total),
+      });
+      info = result.session;
+      this.succeeded(entry, result, conn, account, started, t0);
+    } catch (err) {
+      this.failed(entry, err, flight, conn, account, info, started, t0);
+    } finally {
+      if (conn) conn.watcher = null;
+      this.inflight.delete(id);
+      finish();
+    }
+  }
+
+  private succeeded(entry: OutboxEntry, result: SendResult & { session: SessionInfo }, conn: AccountConnection, account: StoredAccount, started: number, t0: number): void {
+    const p = payloadOf(entry);
+    const partial = result.rejected.length > 0;
+    const expl = partial ? explainPartialSuccess(result.recipients, this.explainContext(account)) : null;
+    const state: OutboxState = partial ? 'sentWithWarnings' : 'sent';
+    const next = this.repo.transition(entry.id, ['sending'], state, {
+      nextAttemptAt: null,
+      lastError: expl ? explanationToAppError(expl) : null,
+      draft: asRecord({ ...p, explanation: expl, results: result.recipients, offline: false }),
+    });
+    const logId = this.log(next, state, {
+      explanation: expl, results: result.recipients, transcript: conn.takeTranscript(), session: result.session,
+      timings: { ...result.session.timings, ...result.timings }, started, durationMs: performance.now() - t0,
+    });
+    try {
+      const names = namesOf(p.original);
+      this.d.repos.addressHistory.record(result.accepted.map((a) => ({ address: a, name: names.get(a.toLowerCase()) ?? null })), this.clock.now());
+    } catch {
+      // Autocomplete is a convenience; the message is sent.
+    }
+    void removeEntryFiles(this.d.dataDir, entry.id);
+    this.changed(next);
+    this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: result.recipients, logId });
+  }
+
+  private failed(
+    entry: OutboxEntry, err: unknown, flight: InFlight, conn: AccountConnection | null, account: StoredAccount | undefined,
+    info: SessionInfo | null, started: number, t0: number,
+  ): void {
+    const p = payloadOf(entry);
+    const composeErr = appErrorOf(err);
+    const smtp = isSmtpError(err);
+    const mayHaveBeenDelivered = smtp && err.mayHaveBeenDelivered;
+    const detail: FailureDetail = smtp
+      ? err.detail
+      : composeErr?.detail ?? { phase: 'internal', cause: 'unknown', message: err instanceof Error ? err.message : String(err) };
+    const ctx = account ? this.explainContext(account) : {};
+    const expl = explainDeliveryError(smtp ? err : { detail, mayHaveBeenDelivered: false }, ctx);
+    const transcript = conn?.takeTranscript() ?? [];
+    const now = this.clock.now();
+    let state: OutboxState;
+    let patch: Parameters<Repositories['outbox']['transition']>[3] = {};
+    let offline = false;
+    let lastError: AppError = composeErr ?? explanationToAppError(expl);
+    if (mayHaveBeenDelivered) {
+      state = 'unconfirmed';
+    } else if (flight.reason === 'cancel') {
+      state = 'cancelled';
+    } else if (flight.reason === 'stop' || this.stopping) {
+      state = 'queued';
+    } else {
+      const cls = composeErr ? 'permanent' : classifyFailure(detail);
+      if (cls === 'permanent') {
+        state = 'failed';
+      } else {
+        const at = nextAttemptAt({
+          now, firstAttemptAt: entry.firstAttemptAt ?? started, failures: entry.attemptCount,
+          giveUpAfterMs: this.d.settings().retryGiveUpHours * 3600_000, kind: cls, random: this.random(), policy: this.policy,
+        });
+        if (at === null) {
+          state = 'failed';
+          lastError = { ...lastError, params: { ...lastError.params, gaveUpAfterHours: this.d.settings().retryGiveUpHours } };
+        } else {
+          state = 'deferred';
+          offline = cls === 'offline';
+          patch = { nextAttemptAt: at };
+        }
+      }
+    }
+    const draft = asRecord({ ...p, explanation: state === 'queued' ? p.explanation ?? null : expl, offline });
+    let next: OutboxEntry;
+    if (state === 'cancelled') {
+      // sending → queued → cancelled in one transaction: a crash never leaves it queued.
+      next = this.d.db.transaction(() => {
+        this.repo.transition(entry.id, ['sending'], 'queued', {});
+        return this.repo.transition(entry.id, ['queued'], 'cancelled', { nextAttemptAt: null, lastError, draft });
+      });
+    } else if (state === 'queued') {
+      next = this.repo.transition(entry.id, ['sending'], 'queued', { nextAttemptAt: null, endOfDataAt: null });
+    } else {
+      next = this.repo.transition(entry.id, ['sending'], state, { ...patch, lastError, draft });
+    }
+    if (state === 'failed' && conn && account && (detail.phase === 'auth' || detail.phase === 'keychain')) void this.pool.discard(account.id);
+    const logId = state === 'queued' ? null : this.log(next, state as LogStatus, {
+      explanation: expl, error: lastError, transcript, session: info, results: resultsOf(detail), started,
+      durationMs: performance.now() - t0, timings: info?.timings ?? {},
+    });
+    this.changed(next);
+    if (state !== 'queued') {
+      this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: [], logId });
+    }
+  }
+
+  private log(e: OutboxEntry, status: LogStatus, a: {
+    explanation?: Explanation | null; error?: AppError | null; results?: RecipientResult[]; transcript?: TranscriptEntry[];
+    session?: SessionInfo | null; timings?: Record<string, number>; started?: number; durationMs?: number;
+  }): number | null {
+    const p = payloadOf(e);
+    try {
+      const id = this.d.repos.sendLog.append({
+        time: a.started ?? this.clock.now(),
+        accountId: e.accountId,
+        outboxId: e.id,
+        envelopeFrom: e.envelope.from,
+        recipients: e.envelope.to,
+        subject: p.subject ?? '',
+        size: e.size,
+        status,
+        errorText: a.explanation ? `${a.explanation.kind}: ${a.explanation.technical.message}` : null,
+        results: a.results ?? [],
+        tls: a.session?.tls ? (a.session.tls as unknown as Record<string, unknown>) : null,
+        timings: a.timings ?? {},
+        transcript: (a.transcript ?? []).map((t) => ({ t: t.t, dir: t.dir, phase: t.phase, line: t.line })),
+        explanation: a.explanation ? (a.explanation as unknown as Record<string, unknown>) : null,
+        error: a.error ?? (a.explanation && status !== 'sentWithWarnings' ? explanationToAppError(a.explanation) : null),
+        durationMs: a.durationMs !== undefined ? Math.round(a.durationMs) : null,
+      });
+      this.emit('log.appended', { id });
+      return id;
+    } catch {
+      // The outbox row is the truth; a log that cannot be written must not undo a send.
+      return null;
+    }
+  }
+}
+
+type LogStatus = 'sent' | 'sentWithWarnings' | 'deferred' | 'failed' | 'unconfirmed' | 'cancelled';
+
+function resultsOf(detail: FailureDetail): RecipientResult[] {
+  if (detail.phase !== 'rcpt' || !detail.recipients || detail.code === undefined) return [];
+  return detail.recipients.map((address) => ({
+    address, accepted: false, code: detail.code as number, message: detail.serverText ?? detail.message,
+    ...(detail.enhancedCode ? { enhancedCode: detail.enhancedCode } : {}),
+  }));
+}
+
+function basenameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Display names the person typed, by address, for the address history. */
+function namesOf(draft: MessageDraftInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        if (item && typeof item === 'object' && 'address' in item && typeof item.address === 'string') {
+          const name = 'name' in item && typeof item.name === 'string' ? item.name : '';
+          if (name) out.set(item.address.toLowerCase(), name);
+        } else if (item && typeof item === 'object' && 'members' in item) add((item as { members: unknown }).members);
+      }
+    }
+  };
+  add(draft.to);
+  add(draft.cc);
+  add(draft.bcc);
+  return out;
+}
+
+export function smtpSettingsOf(a: StoredAccount): SmtpSettings {
+  return {
+    host: a.host,
+    port: a.port,
+    security: a.security,
+    ...(a.authMechanism ? { authMechanism: a.authMechanism } : {}),
+    ...(a.username !== undefined ? { username: a.username } : {}),
+    ...(a.extraCaPem !== undefined ? { extraCaPem: a.extraCaPem } : {}),
+    ...(a.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
+  };
+}
+
+/** Rejects with a "cancelled" engine error when the signal fires first (the opening goes on, warm). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(SmtpError.of('connect', 'cancelled', 'cancelled before connecting'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(SmtpError.of('connect', 'cancelled', 'cancelled while connecting'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); },
+    );
+  });
+}
