@@ -9,6 +9,7 @@ import { testConnection as runConnectionTest } from '../autoconfig/engine-probe.
 import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
 import { openDatabase, type Database } from '../store/index.js';
 import { createAccountsService, type TestConnection } from './accounts-service.js';
+import { createAutoconfigService } from './autoconfig-service.js';
 import { createAddressHistoryRepository } from '../store/address-history.js';
 import { createDraftRepository } from '../store/drafts.js';
 import { createComposeService } from './compose-service.js';
@@ -73,6 +74,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const service: PostboteService = {
     ...accounts,
+    ...createAutoconfigService({ onlineIspLookup: () => settings.get().onlineIspLookup }),
     ...sendLog,
     ...compose,
     'app.info': async () => ({

@@ -6,12 +6,14 @@
 import type { ClientOf, EventPayloads, ServiceOf } from './define.js';
 import { accountEvents, accountMethods } from './accounts.js';
 import { appEvents, appMethods } from './app.js';
+import { autoconfigMethods } from './autoconfig.js';
 import { composeEvents, composeMethods } from './compose.js';
 import { sendLogEvents, sendLogMethods } from './sendlog.js';
 
 export const contractMethods = {
   ...appMethods,
   ...accountMethods,
+  ...autoconfigMethods,
   ...sendLogMethods,
   ...composeMethods,
 };

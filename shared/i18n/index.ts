@@ -4,13 +4,19 @@
  * translate through this one function, so they show the same words.
  */
 import type { Lang } from '../domain.js';
+import { autoconfigDe } from './autoconfig.de.js';
+import { autoconfigEn } from './autoconfig.en.js';
+import { errorsDe } from './errors.de.js';
+import { errorsEn } from './errors.en.js';
+import { storeDe } from './store.de.js';
+import { storeEn } from './store.en.js';
 import { createTranslator, type Catalogue } from './translate.js';
 import { uiDe } from './ui.de.js';
 import { uiEn } from './ui.en.js';
 
 export const catalogues: Record<Lang, Catalogue> = {
-  de: { ...uiDe },
-  en: { ...uiEn },
+  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe },
+  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn },
 };
 
 export const translate = createTranslator(catalogues);

@@ -1,0 +1,33 @@
+/** The merged catalogues: both languages have the same keys and placeholders, and no domain overwrites another's key. */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { catalogues, translate } from './index.js';
+import { autoconfigDe } from './autoconfig.de.js';
+import { errorsDe } from './errors.de.js';
+import { storeDe } from './store.de.js';
+import { uiDe } from './ui.de.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test('German and English have the same keys with the same placeholders', () => {
+  const de = Object.keys(catalogues.de).sort();
+  const en = Object.keys(catalogues.en).sort();
+  assert.deepEqual(de, en);
+  for (const key of de) assert.deepEqual(placeholders(catalogues.de[key]!), placeholders(catalogues.en[key]!), key);
+});
+
+test('no domain catalogue redefines another domain\'s key', () => {
+  const seen = new Map<string, string>();
+  for (const [domain, table] of Object.entries({ ui: uiDe, errors: errorsDe, store: storeDe, autoconfig: autoconfigDe })) {
+    for (const key of Object.keys(table)) {
+      assert.equal(seen.get(key), undefined, `${key} is defined by both ${seen.get(key)} and ${domain}`);
+      seen.set(key, domain);
+    }
+  }
+});
+
+test('translate fills placeholders and never returns undefined', () => {
+  assert.equal(translate('de', 'settings.undoSend.seconds', { n: 10 }), '10 Sekunden');
+  assert.equal(translate('en', 'settings.undoSend.seconds', { n: 10 }), '10 seconds');
+  assert.equal(translate('en', 'no.such.key'), 'no.such.key');
+});
