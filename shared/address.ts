@@ -146,7 +146,7 @@ export function validateAddress(input: string): AddressValidation {
   if (address.length > MAX_ADDRESS_LENGTH * 4) return issue('address.tooLong', address.slice(0, 64) + '…', { max: MAX_ADDRESS_LENGTH });
 
   // Find the @ that separates local part and domain: after a quoted local part, or the last one.
-  let at = -1;
+  let at: number;
   let local: string;
   if (address.startsWith('"')) {
     let i = 1;
@@ -250,6 +250,7 @@ function validateDomainLiteral(domain: string, address: string): DomainCheck {
  * parser. Throws on a domain that IDNA refuses.
  */
 export function toAsciiDomain(domain: string): string {
+  if (/[\x00-\x2c/\x3a-\x40\x5b-\x60\x7b-\x7f]/.test(domain)) throw new TypeError('not a domain name');
   const host = new URL(`http://${domain}`).hostname;
   if (!/^[a-z0-9.-]+$/.test(host)) throw new TypeError('not a domain name');
   return host;
