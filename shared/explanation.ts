@@ -32,7 +32,7 @@ export const explanationKinds = [
   'server.unavailable', 'server.greylisted', 'server.busy', 'server.localError', 'server.protocolError',
   'limit.rateLimited', 'limit.dailyQuota', 'limit.accountSuspended',
   'timeout.tls', 'timeout.greeting', 'timeout.command', 'timeout.data',
-  'uncertain.mayHaveBeenDelivered', 'cancelled',
+  'uncertain.mayHaveBeenDelivered', 'cancelled', 'input.invalid',
   'unknown.temporary', 'unknown.permanent', 'unknown.error',
 ] as const;
 export type ExplanationKind = (typeof explanationKinds)[number];

@@ -184,6 +184,17 @@ const cases: Case[] = [
   { name: 'end-of-data timeout', error: { phase: 'data', cause: 'timeout', message: 'no reply after end of data', context: { timeout: 'endOfData' } }, kind: 'uncertain.mayHaveBeenDelivered' },
   { name: 'cancelled', error: { phase: 'rcpt', cause: 'cancelled', message: 'aborted' }, kind: 'cancelled' },
 
+  // Engine-level causes
+  { name: 'engine: no usable mechanism', error: { phase: 'auth', cause: 'auth-unsupported', message: 'no usable authentication mechanism (server offers: GSSAPI)', context: { offered: 'GSSAPI' } }, kind: 'auth.mechanismUnsupported' },
+  { name: 'engine: AUTH not offered at all', error: { phase: 'auth', cause: 'auth-unsupported', message: 'no usable authentication mechanism (server offers: none)', context: { offered: '' } }, kind: 'auth.notOffered' },
+  { name: 'engine: SMTPUTF8 missing', error: { phase: 'mail', cause: 'unsupported', message: 'the message needs SMTPUTF8 (international addresses) but the server does not offer it' }, kind: 'content.utf8Unsupported' },
+  { name: 'engine: 8BITMIME missing', error: { phase: 'mail', cause: 'unsupported', message: 'the message has 8-bit content but the server does not offer 8BITMIME' }, kind: 'content.eightBitUnsupported' },
+  { name: 'engine: invalid envelope address', error: { phase: 'input', cause: 'input', message: 'invalid address in envelope: "a\\rb"', recipients: ['a b'] }, kind: 'input.invalid' },
+  { name: 'engine: size-limit context names', error: { phase: 'mail', cause: 'size-limit', message: 'too big', context: { size: 3145728, limit: 2097152 } }, kind: 'content.tooLargeBeforeSend', check: (e) => assert.match(renderExplanation(e, 'en').happened, /3 MB.*2 MB/) },
+  { name: 'engine: plaintext to port 465, server hangs up', error: { phase: 'greeting', cause: 'network', message: 'the server closed the connection', context: { host: 'smtp.gmx.net', port: 465, security: 'starttls' } }, kind: 'tls.wrongPortSecurity' },
+  { name: 'Postfix: AUTH before STARTTLS', error: reply('auth', 530, '5.7.0', 'Must issue a STARTTLS command first'), kind: 'tls.serverRequiresEncryption' },
+  { name: 'Postfix: already authenticated', error: reply('auth', 503, '5.5.1', 'Error: already authenticated'), kind: 'unknown.permanent' },
+
   // Anything else
   { name: 'unknown permanent with enhanced code', error: reply('data', 554, '5.3.5', '554 5.3.5 Local configuration error'), kind: 'unknown.permanent', check: (e) => assert.match(renderExplanation(e, 'de').happened, /falsch eingerichtet/) },
   { name: 'unknown temporary with unregistered code', error: reply('mail', 458, '4.9.9', '458 4.9.9 who knows'), kind: 'unknown.temporary' },

@@ -347,6 +347,9 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
 function classifyAuthReply(f: Facts, code: number, sd: string, temp: boolean): Spec {
   const mech = String(f.detail.context?.mechanism ?? f.detail.context?.authMechanism ?? '');
   const signIn = providerSignInActions(f);
+  if (code !== 538 && sd !== '7.11' && has(f, /STARTTLS|must issue/i)) {
+    return { kind: 'tls.serverRequiresEncryption', params: serverParams(f), actions: [act('act.switchSecurity', { security: 'STARTTLS', port: 587 }), act('act.switchSecurity', { security: 'SSL/TLS', port: 465 })], retryable: false, permanent: true };
+  }
   if (sd === '7.13' || (has(f, re.disabled) && !has(f, re.basicAuthOff))) {
     return { kind: 'auth.accountDisabled', actions: [act('act.checkAccountStatus'), act('act.contactProvider')], retryable: false, permanent: true };
   }
@@ -371,6 +374,7 @@ function classifyAuthReply(f: Facts, code: number, sd: string, temp: boolean): S
   if (code === 504 || sd === '5.4' || has(f, re.mechanism)) {
     return { kind: 'auth.mechanismUnsupported', actions: [act('act.chooseAutomaticMechanism'), act('act.contactProvider')], retryable: false, permanent: true };
   }
+  if (code >= 500 && code <= 503) return unknownReply(f, code, 'auth', []);
   if (code === 530) return { kind: 'auth.required', params: serverParams(f), actions: [act('act.enterCredentials'), ...signIn], retryable: false, permanent: true };
   if (temp) {
     return { kind: 'auth.temporaryFailure', actions: [act('act.nothingToDoServer'), act('act.checkPassword')], retryable: true, permanent: false, autoRetry: true };
@@ -394,7 +398,7 @@ function limitSpec(f: Facts, kind: 'limit.rateLimited' | 'limit.dailyQuota'): Sp
 }
 
 function sizeSpec(f: Facts, recipients: string[]): Spec {
-  const limit = Number(f.detail.context?.sizeLimit);
+  const limit = Number(f.detail.context?.sizeLimit ?? f.detail.context?.limit);
   const known = Number.isFinite(limit) && limit > 0;
   return {
     kind: 'content.tooLarge',
@@ -467,7 +471,6 @@ function classifySystem(f: Facts): Spec | undefined {
     case 'EAI_AGAIN': case 'ESERVFAIL': case 'ETIMEOUT':
       return { kind: 'network.dnsTemporary', params: sp, actions: [act('act.checkInternet'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
     case 'ECONNREFUSED':
-      if (d.phase === 'greeting' || d.phase === 'tls') break;
       return { kind: 'network.connectionRefused', params: sp, actions: [act('act.checkPortSecurity'), act('act.checkFirewall')], retryable: false, permanent: false };
     case 'ETIMEDOUT':
       if (d.phase === 'connect' || d.phase === 'dns') return connectTimeout(f);
@@ -514,9 +517,25 @@ function classifyEngine(f: Facts): Spec | undefined {
     if (has(f, re.authMissing)) {
       return { kind: 'auth.notOffered', params: sp, actions: [act('act.switchSecurity', rightPair({ ...f, security: 'starttls' })), act('act.checkAccountSettings')], retryable: false, permanent: true };
     }
-    if (d.cause === 'security' && (d.phase === 'auth' || has(f, re.plaintextAuth))) {
+    if (d.cause === 'security' && has(f, re.plaintextAuth)) {
       return { kind: 'security.plaintextAuthRefused', params: sp, actions: [act('act.switchSecurity', { security: 'STARTTLS', port: 587 }), act('act.switchSecurity', { security: 'SSL/TLS', port: 465 })], retryable: false, permanent: true };
     }
+  }
+  if (d.cause === 'auth-unsupported') {
+    if (/offers: none|\(offers: \)|server offers: none/i.test(f.text) || f.detail.context?.offered === '') {
+      return { kind: 'auth.notOffered', params: sp, actions: [act('act.switchSecurity', rightPair({ ...f, security: 'starttls' })), act('act.checkAccountSettings')], retryable: false, permanent: true };
+    }
+    return { kind: 'auth.mechanismUnsupported', actions: [act('act.chooseAutomaticMechanism'), act('act.contactProvider')], retryable: false, permanent: true };
+  }
+  if (d.cause === 'unsupported') {
+    if (has(f, re.utf8)) return { kind: 'content.utf8Unsupported', actions: [act('act.avoidNonAsciiAddress'), act('act.contactProvider')], retryable: false, permanent: true, recipients: d.recipients ?? [] };
+    return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
+  }
+  if (d.cause === 'input') {
+    return { kind: 'input.invalid', actions: [act('act.checkAddresses'), act('act.checkAccountSettings')], retryable: false, permanent: true, recipients: d.recipients ?? [] };
+  }
+  if (d.phase === 'greeting' && (d.cause === 'network' || d.cause === 'protocol') && f.port === 465 && f.security !== 'tls') {
+    return wrongPortSecurity(f);
   }
   if (d.cause === 'protocol' && d.phase === 'greeting' && (f.port === 465 || /[\x00-\x08\x0e-\x1f\x7f-\xff]/.test(d.serverText ?? '')) && f.security !== 'tls') {
     return wrongPortSecurity(f);
@@ -560,8 +579,8 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
   if (d.cause === 'cancelled') return { kind: 'cancelled', actions: [act('act.sendAgain')], retryable: true, permanent: false };
   if (f.mayHaveBeenDelivered) return uncertain(f);
   if (d.cause === 'size-limit') {
-    const limit = Number(d.context?.sizeLimit);
-    const size = Number(d.context?.messageSize);
+    const limit = Number(d.context?.sizeLimit ?? d.context?.limit);
+    const size = Number(d.context?.messageSize ?? d.context?.size);
     const params: Params = {
       limit: { mb: Number.isFinite(limit) ? limit : 0 },
       size: { mb: Number.isFinite(size) ? size : 0 },

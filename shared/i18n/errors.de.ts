@@ -242,6 +242,10 @@ export const errorsDe: Record<string, string> = {
   'err.cancelled.happened': 'Das Senden wurde beendet, bevor die Nachricht zugestellt war.',
   'err.cancelled.cause': 'Das Senden wurde abgebrochen, von Ihnen oder weil Postbote geschlossen wurde.',
 
+  'err.input.invalid.title': 'So kann die Nachricht nicht gesendet werden',
+  'err.input.invalid.happened': 'Postbote hat vor dem Senden abgebrochen, weil eine Adresse oder Einstellung nicht verwendbar ist.',
+  'err.input.invalid.cause': 'Eine Adresse ist leer, unvollständig oder enthält unzulässige Zeichen, oder eine Servereinstellung ist ungültig.',
+
   // Alles andere
   'err.unknown.temporary.title': 'Der Server hat vorerst abgelehnt',
   'err.unknown.temporary.happened': 'Der Server hat beim Schritt „{phase}“ mit Code {code} geantwortet: {meaning}.',
@@ -318,6 +322,7 @@ export const errorsDe: Record<string, string> = {
   'act.checkUpload': 'Prüfen Sie bei großen Nachrichten, ob der Upload stabil ist, oder machen Sie die Nachricht kleiner.',
   'act.checkSentFolder': 'Prüfen Sie bei den Empfängern oder im Ordner „Gesendet“ Ihres Webmailers, ob die Nachricht angekommen ist, bevor Sie sie erneut senden.',
   'act.sendAgainCarefully': 'Senden Sie sie nur erneut, wenn sie nicht angekommen ist; sonst erhalten die Empfänger sie doppelt.',
+  'act.checkAddresses': 'Prüfen Sie Absender- und Empfängeradressen auf Tippfehler und überzählige Zeichen.',
   'act.checkAccountSettings': 'Prüfen Sie die Servereinstellungen des Kontos.',
   'act.reportProblem': 'Wenn es wieder passiert, kopieren Sie die technischen Details unten und schicken Sie sie an den Support Ihres Anbieters.',
 

@@ -241,6 +241,10 @@ export const errorsEn: Record<string, string> = {
   'err.cancelled.happened': 'Sending was stopped before the message was delivered.',
   'err.cancelled.cause': 'The sending was cancelled, by you or because Postbote was closed.',
 
+  'err.input.invalid.title': 'The message cannot be sent like this',
+  'err.input.invalid.happened': 'Postbote stopped before sending, because an address or setting is not usable.',
+  'err.input.invalid.cause': 'An address is empty, incomplete or contains characters that are not allowed, or a server setting is invalid.',
+
   // Anything else
   'err.unknown.temporary.title': 'The server refused for now',
   'err.unknown.temporary.happened': 'The server answered with code {code} during the step “{phase}”: {meaning}.',
@@ -317,6 +321,7 @@ export const errorsEn: Record<string, string> = {
   'act.checkUpload': 'For large messages, check that the upload is stable, or make the message smaller.',
   'act.checkSentFolder': 'Check with the recipients or in webmail’s Sent folder whether the message arrived, before sending it again.',
   'act.sendAgainCarefully': 'Only send it again if it did not arrive; otherwise the recipients get it twice.',
+  'act.checkAddresses': 'Check the sender and recipient addresses for typing errors and stray characters.',
   'act.checkAccountSettings': 'Check the account’s server settings.',
   'act.reportProblem': 'If it happens again, copy the technical details below and send them to your provider’s support.',
 
