@@ -156,7 +156,7 @@ describe('parseAddressList: bounded time on hostile input', () => {
     assert.equal(fast('x'.repeat(n)).issues[0]?.key, 'address.tooLong');
     assert.equal(fast('x'.repeat(900)).issues[0]?.key, 'address.missingAt');
     assert.equal(fast('('.repeat(n)).issues[0]?.key, 'address.unclosedComment');
-    assert.equal(fast('('.repeat(n / 2) + ')'.repeat(n / 2) + ' a@x.example').issues[0]?.key, 'address.nameTooLong');
+    assert.equal(fast('('.repeat(n / 2 - 10) + ')'.repeat(n / 2 - 10) + ' a@x.example').issues[0]?.key, 'address.nameTooLong');
     assert.ok(fast('a@x.example ' + '('.repeat(40) + 'c' + ')'.repeat(40)).ok);
     fast('<'.repeat(n));
     fast('"\\'.repeat(n / 2));
