@@ -134,7 +134,11 @@ function wrongPortSecurity(f: Facts): Spec {
   return {
     kind: 'tls.wrongPortSecurity',
     params: { attempted: label(f.security === 'tls' ? 'tls' : 'starttls'), expected: pair.security, port: f.port ?? pair.port },
-    actions: [act('act.switchSecurity', pair), act('act.redetectSettings')],
+    actions: [
+      act('act.switchSecurity', pair),
+      ...(pair.security === 'STARTTLS' ? [act('act.switchSecurity', { security: 'SSL/TLS', port: 465 })] : []),
+      act('act.redetectSettings'),
+    ],
     retryable: false,
     permanent: true,
   };
