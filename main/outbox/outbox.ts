@@ -575,6 +575,7 @@ export class Outbox {
     let info: SessionInfo | null = null;
     let composed: ComposedMessage | null = null;
     let endOfDataMarked = false;
+    let accepted: (SendResult & { session: SessionInfo }) | null = null;
     const mark = (): void => {
       if (endOfDataMarked) return;
       endOfDataMarked = true;
@@ -623,9 +624,13 @@ export class Outbox {
         onProgress: (p) => progress(p.phase, p.bytesSent, p.totalBytes ?? total),
       });
       info = result.session;
-      this.succeeded(entry, result, conn, account, started, t0);
+      accepted = result;
     } catch (err) {
       this.failed(entry, err, flight, conn, account, info, started, t0);
+    }
+    try {
+      // Outside the catch above: once the server has accepted, nothing may turn it into a retry.
+      if (accepted && conn && account) await this.succeeded(entry, accepted, conn, account, started, t0);
     } finally {
       if (conn) conn.watcher = null;
       this.inflight.delete(id);
@@ -633,7 +638,7 @@ export class Outbox {
     }
   }
 
-  private succeeded(entry: OutboxEntry, result: SendResult & { session: SessionInfo }, conn: AccountConnection, account: StoredAccount, started: number, t0: number): void {
+  private async succeeded(entry: OutboxEntry, result: SendResult & { session: SessionInfo }, conn: AccountConnection, account: StoredAccount, started: number, t0: number): Promise<void> {
     const p = payloadOf(entry);
     const partial = result.rejected.length > 0;
     const expl = partial ? explainPartialSuccess(result.recipients, this.explainContext(account)) : null;
@@ -653,9 +658,10 @@ export class Outbox {
     } catch {
       // Autocomplete is a convenience; the message is sent.
     }
-    void removeEntryFiles(this.d.dataDir, entry.id);
     this.changed(next);
     this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: result.recipients, logId });
+    // The snapshot is no longer needed once the server has the message.
+    await removeEntryFiles(this.d.dataDir, entry.id).catch(() => undefined);
   }
 
   private failed(

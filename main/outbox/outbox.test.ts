@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { startTestSmtpServer } from '../testing/smtp-test-server.js';
+import { greetAndEhlo, startFaultServer, type FaultConnection } from '../testing/smtp-fault-server.js';
+import { ManualClock } from './clock.js';
+import { entryDirOf } from './files.js';
+import { createHarness, draft, until } from './testing/harness.js';
+
+describe('outbox: sending', () => {
+  test('enqueue → sent: row before the wire, one log entry with transcript, address history, snapshot removed, events', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const h = createHarness({ host: srv.host, port: srv.port });
+    t.after(() => h.close());
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const summary = await ob.enqueue({ ...draft('one'), to: [{ name: 'Bob B', address: 'bob@example.test' }] }, { accountId: h.accountId });
+    assert.equal(summary.state, 'queued');
+    await until(() => h.repos.outbox.get(summary.id)?.state === 'sent', 10_000, 'sent');
+    await ob.idle();
+    assert.equal(srv.messages.length, 1);
+    assert.match(srv.messages[0]?.raw.toString() ?? '', /Hello one/);
+    assert.match(srv.messages[0]?.raw.toString() ?? '', new RegExp(`Message-ID: ${summary.messageId?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') ?? 'x'}`, 'i'));
+    const logs = h.repos.sendLog.list();
+    assert.equal(logs.entries.length, 1);
+    const entry = h.repos.sendLog.get(logs.entries[0]?.id ?? 0);
+    assert.equal(entry?.status, 'sent');
+    assert.ok((entry?.transcript.length ?? 0) > 5, 'transcript stored');
+    assert.ok(entry?.transcript.some((l) => l.line.startsWith('MAIL FROM')));
+    assert.deepEqual(entry?.results.map((r) => r.accepted), [true]);
+    assert.equal(h.repos.addressHistory.suggest('bob')[0]?.name, 'Bob B');
+    assert.equal(existsSync(entryDirOf(h.dataDir, summary.id)), false);
+    const names = h.events.map((e) => e.name);
+    assert.ok(names.includes('outbox.changed') && names.includes('outbox.progress') && names.includes('outbox.outcome'));
+    const outcome = h.events.find((e) => e.name === 'outbox.outcome')?.payload as { state: string };
+    assert.equal(outcome.state, 'sent');
+  });
+
+  test('consecutive messages of one account share one SMTP session, in order', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const h = createHarness({ host: srv.host, port: srv.port });
+    t.after(() => h.close());
+    const ob = h.make();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await ob.enqueue(draft(`n${i}`), { accountId: h.accountId })).id);
+    await ob.start();
+    t.after(() => ob.stop());
+    await until(() => ids.every((id) => h.repos.outbox.get(id)?.state === 'sent'), 15_000, 'all sent');
+    assert.equal(srv.connections, 1);
+    assert.deepEqual(srv.messages.map((m) => /Hello (n\d)/.exec(m.raw.toString())?.[1]), ['n0', 'n1', 'n2', 'n3']);
+  });
+
+  test('with AUTH: the password comes from the keychain and never into the log', async (t) => {
+    const srv = await startTestSmtpServer({ users: { alice: 's3cret-pw' }, allowInsecureAuth: true, noStartTls: true });
+    t.after(() => srv.close());
+    const h = createHarness({ host: srv.host, port: srv.port, username: 'alice', password: 's3cret-pw' });
+    t.after(() => h.close());
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const s = await ob.enqueue(draft('auth'), { accountId: h.accountId });
+    await until(() => h.repos.outbox.get(s.id)?.state === 'sent', 10_000, 'sent');
+    assert.equal(srv.messages[0]?.user, 'alice');
+    const log = h.repos.sendLog.get(h.repos.sendLog.list().entries[0]?.id ?? 0);
+    assert.doesNotMatch(JSON.stringify(log), /s3cret-pw/);
+  });
+
+  test('partial recipient failure → sent with warnings, explained per recipient', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true, rejectRecipients: ['nobody@example.test'] });
+    t.after(() => srv.close());
+    const h = createHarness({ host: srv.host, port: srv.port });
+    t.after(() => h.close());
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const s = await ob.enqueue(draft('partial', ['bob@example.test', 'nobody@example.test']), { accountId: h.accountId });
+    await until(() => h.repos.outbox.get(s.id)?.state === 'sentWithWarnings', 10_000, 'sentWithWarnings');
+    const got = ob.get(s.id);
+    assert.equal(got.explanation?.kind, 'recipient.partialSuccess');
+    assert.deepEqual(got.explanation?.recipients, ['nobody@example.test']);
+    assert.deepEqual(got.results.map((r) => [r.address, r.accepted]), [['bob@example.test', true], ['nobody@example.test', false]]);
+    assert.deepEqual(srv.messages[0]?.to, ['bob@example.test']);
+    assert.equal(h.repos.sendLog.list().entries[0]?.status, 'sentWithWarnings');
+  });
+
+  test('5xx is never retried: every recipient refused → failed, and stays failed', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true, rejectRecipients: ['nobody@example.test'] });
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const s = await ob.enqueue(draft('fail', ['nobody@example.test']), { accountId: h.accountId });
+    await until(() => h.repos.outbox.get(s.id)?.state === 'failed', 10_000, 'failed');
+    await ob.idle();
+    const got = ob.get(s.id);
+    assert.equal(got.explanation?.permanent, true);
+    assert.equal(got.lastError?.detail?.code, 550);
+    clock.advance(48 * 3600_000);
+    await new Promise((r) => setTimeout(r, 50));
+    await ob.idle();
+    assert.equal(h.repos.outbox.get(s.id)?.state, 'failed');
+    assert.equal(h.repos.outbox.get(s.id)?.attemptCount, 1);
+    assert.equal(srv.messages.length, 0);
+  });
+
+  test('an attachment deleted or changed after Send: the snapshot is sent', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    h.settings.undoSendSeconds = 5;
+    const ob = h.make({ trustAttachmentPaths: false });
+    await ob.start();
+    t.after(() => ob.stop());
+    const staged = await ob.stage({ name: 'report.txt', dataBase64: Buffer.from('original attachment bytes\n').toString('base64') });
+    const s = await ob.enqueue({ ...draft('att'), attachments: [{ path: staged.path }] }, { accountId: h.accountId });
+    assert.equal(s.state, 'waiting');
+    rmSync(staged.path);
+    clock.advance(5000);
+    await until(() => h.repos.outbox.get(s.id)?.state === 'sent', 10_000, 'sent');
+    const raw = srv.messages[0]?.raw.toString() ?? '';
+    assert.match(raw, /filename="?report\.txt/);
+    assert.match(raw, new RegExp(Buffer.from('original attachment bytes\n').toString('base64').slice(0, 20)));
+  });
+
+  test('a path outside the staging folder is refused from the renderer, and a refused enqueue leaves no trace', async (t) => {
+    const h = createHarness({ host: '127.0.0.1', port: 9 });
+    t.after(() => h.close());
+    const ob = h.make({ trustAttachmentPaths: false });
+    const outside = mkdtempSync(join(tmpdir(), 'postbote-outside-'));
+    t.after(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'secret.txt'), 'x');
+    await assert.rejects(ob.enqueue({ ...draft('x'), attachments: [{ path: join(outside, 'secret.txt') }] }, { accountId: h.accountId }),
+      (e: unknown) => (e as { appError?: { kind: string } }).appError?.kind === 'outbox.attachmentNotAllowed');
+    const trusted = h.make();
+    await assert.rejects(trusted.enqueue({ ...draft('x'), attachments: [{ path: join(outside, 'missing.txt') }] }, { accountId: h.accountId }),
+      (e: unknown) => (e as { appError?: { kind: string } }).appError?.kind === 'outbox.attachmentMissing');
+    await assert.rejects(trusted.enqueue({ ...draft('x'), to: ['not an address'] }, { accountId: h.accountId }),
+      (e: unknown) => typeof (e as { appError?: { kind: string } }).appError?.kind === 'string');
+    assert.equal(h.repos.outbox.list().length, 0);
+    assert.deepEqual(existsSync(join(h.dataDir, 'outbox')) ? readdirSync(join(h.dataDir, 'outbox')) : [], []);
+  });
+});
+
+describe('outbox: undo and send later', () => {
+  test('undo within the window returns the draft untouched; after the window it is too late', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    h.settings.undoSendSeconds = 10;
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const original = { ...draft('undo'), cc: 'Carol <carol@example.test>', html: '<p>Hi</p>' };
+    const a = await ob.enqueue(original, { accountId: h.accountId });
+    assert.equal(a.state, 'waiting');
+    assert.equal(a.nextAttemptAt, clock.now() + 10_000);
+    clock.advance(9_000);
+    const back = await ob.undo(a.id);
+    assert.deepEqual(back.draft, original);
+    assert.equal(h.repos.outbox.get(a.id), undefined);
+    assert.equal(existsSync(entryDirOf(h.dataDir, a.id)), false);
+    clock.advance(60_000);
+    await ob.idle();
+    assert.equal(srv.messages.length, 0);
+
+    const b = await ob.enqueue(draft('late'), { accountId: h.accountId });
+    clock.advance(10_000);
+    await until(() => h.repos.outbox.get(b.id)?.state === 'sent', 10_000, 'sent');
+    await assert.rejects(ob.undo(b.id), (e: unknown) => (e as { appError?: { kind: string } }).appError?.kind === 'outbox.undoTooLate');
+    assert.equal(srv.messages.length, 1);
+  });
+
+  test('send later survives a restart; overdue messages go at start-up and the person is told', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    const first = h.make();
+    await first.start();
+    const sendAt = clock.now() + 3600_000;
+    const later = await first.enqueue(draft('later'), { accountId: h.accountId, sendAt });
+    const muchLater = await first.enqueue(draft('much later'), { accountId: h.accountId, sendAt: sendAt + 24 * 3600_000 });
+    assert.equal(later.state, 'scheduled');
+    await first.stop();
+    // "The app was closed" for two hours.
+    clock.set(sendAt + 3600_000);
+    const second = h.make();
+    const report = await second.start();
+    t.after(() => second.stop());
+    assert.deepEqual(report.overdue, [later.id]);
+    const notice = h.events.find((e) => e.name === 'outbox.notice')?.payload as { kind: string; ids: string[] };
+    assert.deepEqual(notice, { kind: 'overdueScheduled', ids: [later.id] });
+    await until(() => h.repos.outbox.get(later.id)?.state === 'sent', 10_000, 'sent');
+    assert.equal(second.get(later.id).overdue, true);
+    assert.equal(h.repos.outbox.get(muchLater.id)?.state, 'scheduled');
+    clock.set(sendAt + 24 * 3600_000);
+    await until(() => h.repos.outbox.get(muchLater.id)?.state === 'sent', 10_000, 'second sent');
+    assert.equal(srv.messages.length, 2);
+    // The Date header is the chosen time, not the time of pressing Send.
+    assert.match(srv.messages[0]?.raw.toString() ?? '', /Date: Mon, 06 Jan 2025 10:00:00/);
+  });
+});
