@@ -4,7 +4,7 @@
  * Every method rejects only with SmtpError.
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { DeliveryPhase } from '../../shared/errors.js';
 import { BodyEncoder, encodeWhole, prefetch } from './body.js';
 import { emptyCapabilities, parseEhlo } from './capabilities.js';
@@ -31,6 +31,21 @@ export const defaultTimeouts: Readonly<SmtpTimeouts> = Object.freeze({
 /** Bodies up to this size are read ahead so they can go out with the envelope (BDAT). */
 export const pipelinedBodyLimit = 256 * 1024;
 const bdatChunk = 256 * 1024;
+
+function canonicalIp(ip: string): string {
+  return isIP(ip) === 6 ? new URL(`http://[${ip}]/`).hostname.replace(/^\[|\]$/g, '') : ip;
+}
+
+/**
+ * Node's own check mishandles IPv6 literals (it runs them through domainToASCII, which
+ * empties them); IP hosts are matched against the certificate's IP SANs here instead.
+ */
+export function verifyServerIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  if (isIP(host) === 0) return checkServerIdentity(host, cert);
+  const ips = (cert.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('IP Address:')).map((n) => canonicalIp(n.slice(11)));
+  if (ips.includes(canonicalIp(host))) return undefined;
+  return Object.assign(new Error(`IP: ${host} is not in the certificate's list: ${ips.join(', ')}`), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', reason: 'IP not in certificate', host, cert });
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -120,11 +135,11 @@ export class SmtpSession {
     this.closed = true;
   }
 
-  private tlsOptions(): { servername?: string; ca: string[]; minVersion: 'TLSv1.2'; rejectUnauthorized: true; host: string } {
+  private tlsOptions(): { servername?: string; ca: string[]; minVersion: 'TLSv1.2'; rejectUnauthorized: true; host: string; checkServerIdentity: typeof verifyServerIdentity } {
     const name = this.opts.servername ?? this.opts.host;
     const ca = this.opts.extraCaPem ? [...rootCertificates, this.opts.extraCaPem] : [...rootCertificates];
     // SNI carries host names only (RFC 6066); the certificate is still checked against an IP host.
-    return { ...(isIP(name) ? {} : { servername: name }), ca, minVersion: 'TLSv1.2', rejectUnauthorized: true, host: name };
+    return { ...(isIP(name) ? {} : { servername: name }), ca, minVersion: 'TLSv1.2', rejectUnauthorized: true, host: name, checkServerIdentity: (_h, cert) => verifyServerIdentity(name, cert) };
   }
 
   private async connect(): Promise<void> {
@@ -200,6 +215,8 @@ export class SmtpSession {
   }
 
   private recordTls(s: TLSSocket): void {
+    // Asking a destroyed TLS socket for its protocol crashes Node 22 (SSL_get_version on freed SSL).
+    if (s.destroyed) throw this.wire.failed ?? SmtpError.of('tls', 'network', 'connection closed during the TLS handshake', { context: this.ctx() });
     const c = s.getPeerCertificate();
     const cipher = s.getCipher();
     const info: TlsInfo = { protocol: s.getProtocol() ?? 'unknown', cipher: cipher.standardName ?? cipher.name, authorized: s.authorized };

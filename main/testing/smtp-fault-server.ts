@@ -11,7 +11,7 @@
  *   });
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, createServer as createTlsServer } from 'node:tls';
 
 export interface FaultConnection {
   socket: Socket;
@@ -162,16 +162,21 @@ class Conn implements FaultConnection {
   }
 }
 
-export async function startFaultServer(script: FaultScript, opts: { host?: string } = {}): Promise<FaultServer> {
+/**
+ * `tls` makes it an implicit-TLS server (plain Node TLS: smtp-server itself crashes Node 22
+ * when a client aborts the handshake, which is exactly what certificate tests do).
+ */
+export async function startFaultServer(script: FaultScript, opts: { host?: string; tls?: { key: string; cert: string } } = {}): Promise<FaultServer> {
   const connections: Conn[] = [];
   const running: Array<Promise<void>> = [];
-  const server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     const c = new Conn(socket);
     connections.push(c);
-    running.push(script(c).catch(() => undefined).finally(() => {
-      // Scripts that return leave the socket to the test unless they closed it.
-    }));
-  });
+    // Scripts that return leave the socket open for the test unless they closed it.
+    running.push(script(c).catch(() => undefined));
+  };
+  const server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket) : createServer(onSocket);
+  server.on('tlsClientError', () => { /* clients refusing our certificate is the point of such tests */ });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
