@@ -48,8 +48,13 @@ class TextBuilder {
   pre = 0;
   links: Link[] = [];
 
+  /** Quote depth of blank lines between blocks: the shallower of where the break was asked for and now. */
+  private breakQuote = 0;
+
   blockBreak(n: number): void {
-    if (this.wroteAnything) this.pendingBreaks = Math.max(this.pendingBreaks, n);
+    if (!this.wroteAnything) return;
+    this.breakQuote = this.pendingBreaks === 0 ? this.quoteDepth : Math.min(this.breakQuote, this.quoteDepth);
+    this.pendingBreaks = Math.max(this.pendingBreaks, n);
   }
   lineBreak(): void {
     this.flushBreaks();
@@ -63,7 +68,8 @@ class TextBuilder {
   private flushBreaks(): void {
     if (this.pendingBreaks === 0) return;
     if (this.line.length > 0) this.endLine();
-    for (let k = 1; k < this.pendingBreaks; k++) this.out.push(this.quoteDepth > 0 ? '>'.repeat(this.quoteDepth) : '');
+    const depth = Math.min(this.breakQuote, this.quoteDepth);
+    for (let k = 1; k < this.pendingBreaks; k++) this.out.push('>'.repeat(depth));
     this.pendingBreaks = 0;
   }
   private lineStart(): boolean {
