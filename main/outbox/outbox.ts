@@ -676,7 +676,11 @@ export class Outbox {
       ? err.detail
       : composeErr?.detail ?? { phase: 'internal', cause: 'unknown', message: err instanceof Error ? err.message : String(err) };
     const ctx = account ? this.explainContext(account) : {};
-    const expl = explainDeliveryError(smtp ? err : { detail, mayHaveBeenDelivered: false }, ctx);
+    // Stopped by the person or the app after the dot: what matters to them is "it may have arrived".
+    const explained = mayHaveBeenDelivered && detail.cause === 'cancelled'
+      ? new SmtpError({ ...detail, cause: 'network', message: `${detail.message} (the connection was closed before the server confirmed the message)` }, { mayHaveBeenDelivered: true })
+      : smtp ? err : { detail, mayHaveBeenDelivered: false };
+    const expl = explainDeliveryError(explained, ctx);
     const transcript = conn?.takeTranscript() ?? [];
     const now = this.clock.now();
     let state: OutboxState;
@@ -812,7 +816,10 @@ export function smtpSettingsOf(a: StoredAccount): SmtpSettings {
 
 /** Rejects with a "cancelled" engine error when the signal fires first (the opening goes on, warm). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(SmtpError.of('connect', 'cancelled', 'cancelled before connecting'));
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(SmtpError.of('connect', 'cancelled', 'cancelled before connecting'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(SmtpError.of('connect', 'cancelled', 'cancelled while connecting'));
     signal.addEventListener('abort', onAbort, { once: true });
