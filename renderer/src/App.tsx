@@ -4,10 +4,14 @@ import type { Settings, SettingsPatch } from '../../shared/domain.js';
 import { languageFromTag } from '../../shared/i18n/index.js';
 import { call, subscribe } from './api.js';
 import { Icon, type IconName } from './components/Icon.js';
+import { OutcomeNotifier } from './components/OutcomeNotifier.js';
+import { ToastProvider } from './components/Toasts.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { sectionViews } from './sections/index.js';
 import { AppStateContext, type AppState } from './settings-context.js';
 import { useAppliedTheme } from './theme.js';
+import { useOutbox } from './use-outbox.js';
+import { deliverMailto } from './mailto-inbox.js';
 
 const sections: Array<{ id: Section; icon: IconName; shortcut: string }> = [
   { id: 'compose', icon: 'compose', shortcut: '1' },
@@ -16,6 +20,19 @@ const sections: Array<{ id: Section; icon: IconName; shortcut: string }> = [
   { id: 'accounts', icon: 'accounts', shortcut: '4' },
   { id: 'settings', icon: 'settings', shortcut: ',' },
 ];
+
+const waitingStates = new Set(['scheduled', 'waiting', 'queued', 'sending', 'deferred', 'failed', 'unconfirmed']);
+
+function LiveShell({ section, onNavigate }: { section: Section; onNavigate(s: Section): void }) {
+  const { items } = useOutbox();
+  const pending = items?.filter((i) => waitingStates.has(i.state)).length ?? 0;
+  return (
+    <ToastProvider>
+      <OutcomeNotifier onNavigate={onNavigate} />
+      <Shell section={section} onNavigate={onNavigate} badges={{ outbox: pending > 0 ? pending : null }} />
+    </ToastProvider>
+  );
+}
 
 function Shell({ section, onNavigate, badges }: { section: Section; onNavigate(s: Section): void; badges: Partial<Record<Section, ReactNode>> }) {
   const { t } = useI18n();
@@ -37,7 +54,7 @@ function Shell({ section, onNavigate, badges }: { section: Section; onNavigate(s
                 data-section={s.id} onClick={() => onNavigate(s.id)} title={`${t(`nav.${s.id}`)} (Ctrl+${s.shortcut})`}>
                 <Icon name={s.icon} />
                 <span className="nav-item__label">{t(`nav.${s.id}`)}</span>
-                {badges[s.id] ? <span className="nav-item__badge">{badges[s.id]}</span> : null}
+                {badges[s.id] ? <span className="nav-item__badge" aria-label={t('nav.badge', { n: String(badges[s.id]) })}>{badges[s.id]}</span> : null}
               </button>
             </li>
           ))}
@@ -62,7 +79,8 @@ export function App() {
       .catch((error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)));
     const offSettings = subscribe('settings.changed', setSettings);
     const offNavigate = subscribe('app.navigate', ({ section: next }) => setSection(next));
-    return () => { offSettings(); offNavigate(); };
+    const offMailto = subscribe('app.mailto', ({ url }) => { setSection('compose'); deliverMailto(url); });
+    return () => { offSettings(); offNavigate(); offMailto(); };
   }, []);
 
   useEffect(() => {
@@ -89,7 +107,7 @@ export function App() {
   return (
     <AppStateContext.Provider value={state}>
       <I18nProvider lang={lang}>
-        <Shell section={section} onNavigate={setSection} badges={{}} />
+        <LiveShell section={section} onNavigate={setSection} />
       </I18nProvider>
     </AppStateContext.Provider>
   );

@@ -1,13 +1,393 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
+import type { Account } from '../../../shared/account.js';
+import type { ComposeDraft, DraftAttachment, DraftSummary } from '../../../shared/contract/compose.js';
+import { parseMailto } from '../../../shared/mailto.js';
+import type { MessageDraftInput } from '../../../shared/message.js';
+import { htmlToPlainText, sanitizeHtml, textToHtml } from '../../../shared/sanitize-html.js';
+import { ApiFailure, call, subscribe } from '../api.js';
+import { onMailto } from '../mailto-inbox.js';
+import { AddressField, useChipCheck } from '../components/AddressField.js';
+import { Icon } from '../components/Icon.js';
+import { RichEditor } from '../components/RichEditor.js';
+import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
+import { outbox, stageAttachment } from '../pending-api.js';
+import { useAppState } from '../settings-context.js';
+import { useAccounts } from '../use-accounts.js';
+import { serverSizeLimit } from '../size-limits.js';
 import type { SectionProps } from './index.js';
 
-export function ComposeSection(_props: SectionProps) {
-  const { t } = useI18n();
+const emptyDraft = (accountId: string | null): ComposeDraft => ({
+  accountId, to: [], cc: [], bcc: [], subject: '', mode: 'plain', text: '', html: '', attachments: [],
+});
+
+interface PendingFile { key: string; name: string; size: number; ref?: string; error?: string }
+
+const SIGNATURE_SEPARATOR = '-- ';
+const signatureBlock = (signature: string | undefined): string => (signature?.trim() ? `\n\n${SIGNATURE_SEPARATOR}\n${signature.trim()}` : '');
+/** Base64 grows attachments by 4/3 plus line breaks; headers and body add a little. */
+export const estimateMessageSize = (attachmentBytes: number, bodyLength: number): number => Math.ceil(attachmentBytes * 1.37) + bodyLength * 2 + 2048;
+
+function swapSignature(text: string, from: Account | undefined, to: Account | undefined): string {
+  const old = signatureBlock(from?.signature);
+  const base = old && text.endsWith(old) ? text.slice(0, -old.length) : text;
+  return base + signatureBlock(to?.signature);
+}
+
+function laterOptions(now: Date): Array<{ id: string; at: number }> {
+  const inHour = new Date(now.getTime() + 60 * 60 * 1000);
+  const tomorrow = new Date(now); tomorrow.setDate(now.getDate() + 1); tomorrow.setHours(8, 0, 0, 0);
+  const monday = new Date(now); monday.setDate(now.getDate() + ((8 - now.getDay()) % 7 || 7)); monday.setHours(8, 0, 0, 0);
+  return [{ id: 'inHour', at: inHour.getTime() }, { id: 'tomorrow', at: tomorrow.getTime() }, { id: 'monday', at: monday.getTime() }];
+}
+
+export function ComposeSection({ onNavigate }: SectionProps) {
+  const { t, formatBytes, formatDateTime } = useI18n();
+  const { settings } = useAppState();
+  const toasts = useToasts();
+  const accounts = useAccounts();
+  const check = useChipCheck();
+  const ids = { from: useId(), subject: useId(), body: useId(), bodyLabel: useId(), later: useId(), files: useId() };
+  const defaultAccount = accounts?.find((a) => a.isDefault) ?? accounts?.[0];
+  const [draft, setDraft] = useState<ComposeDraft>(() => emptyDraft(null));
+  const [draftId, setDraftId] = useState<string | undefined>();
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [files, setFiles] = useState<PendingFile[]>([]);
+  const [showCopies, setShowCopies] = useState(false);
+  const [drafts, setDrafts] = useState<DraftSummary[]>([]);
+  const [showDrafts, setShowDrafts] = useState(false);
+  const [showLater, setShowLater] = useState(false);
+  const [customLater, setCustomLater] = useState('');
+  const [sending, setSending] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [sizeLimit, setSizeLimit] = useState<number | null>(null);
+  const dirty = useRef(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const account = accounts?.find((a) => a.id === draft.accountId) ?? defaultAccount;
+  // Pick the default account (and its signature) once accounts are known.
+  useEffect(() => {
+    if (!draft.accountId && defaultAccount) {
+      setDraft((d) => (d.accountId ? d : { ...d, accountId: defaultAccount.id, text: d.text || signatureBlock(defaultAccount.signature) }));
+    }
+  }, [defaultAccount, draft.accountId]);
+  useEffect(() => {
+    if (!account) return;
+    setSizeLimit(serverSizeLimit(account.id));
+    void outbox.warmUp(account.id);
+  }, [account]);
+
+  const refreshDrafts = useCallback(() => { call('drafts.list').then(setDrafts).catch(() => undefined); }, []);
+  useEffect(() => {
+    refreshDrafts();
+    return subscribe('drafts.changed', refreshDrafts);
+  }, [refreshDrafts]);
+
+  useEffect(() => onMailto((url) => {
+    const fields = parseMailto(url);
+    if (!fields) return;
+    dirty.current = true;
+    setDraftId(undefined);
+    setDraft((d) => ({ ...emptyDraft(d.accountId), to: fields.to, cc: fields.cc, bcc: fields.bcc, subject: fields.subject, text: fields.body + signatureBlock(account?.signature) }));
+    if (fields.cc.length || fields.bcc.length) setShowCopies(true);
+  }), [account]);
+
+  const update = (patch: Partial<ComposeDraft>) => { dirty.current = true; setDraft((d) => ({ ...d, ...patch })); };
+
+  // Autosave: a second and a half after the last change.
+  useEffect(() => {
+    if (!dirty.current) return;
+    const hasContent = draft.to.length + draft.cc.length + draft.bcc.length > 0 || draft.subject.trim() !== '' ||
+      (draft.mode === 'plain' ? draft.text.trim() !== signatureBlock(account?.signature).trim() : htmlToPlainText(draft.html) !== '') || draft.attachments.length > 0;
+    if (!hasContent) return;
+    const timer = window.setTimeout(() => {
+      call('drafts.save', { ...(draftId ? { id: draftId } : {}), draft })
+        .then((summary) => { setDraftId(summary.id); setSavedAt(summary.updatedAt); dirty.current = false; })
+        .catch(() => undefined);
+    }, 1500);
+    return () => window.clearTimeout(timer);
+  }, [draft, draftId, account]);
+
+  const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
+  const bodyLength = draft.mode === 'plain' ? draft.text.length : draft.html.length * 2;
+  const estimated = estimateMessageSize(attachmentBytes, bodyLength);
+  const overLimit = sizeLimit !== null && sizeLimit > 0 && estimated > sizeLimit;
+  const nearLimit = sizeLimit !== null && sizeLimit > 0 && !overLimit && estimated > sizeLimit * 0.8;
+
+  async function addFiles(list: FileList | File[]) {
+    for (const file of Array.from(list)) {
+      const key = `${file.name}-${file.size}-${Math.random().toString(36).slice(2)}`;
+      setFiles((f) => [...f, { key, name: file.name, size: file.size }]);
+      try {
+        const staged = await stageAttachment(file);
+        setFiles((f) => f.filter((x) => x.key !== key));
+        const attachment: DraftAttachment = { ref: staged.ref, name: file.name, size: staged.size, ...(file.type ? { contentType: file.type } : {}) };
+        dirty.current = true;
+        setDraft((d) => ({ ...d, attachments: [...d.attachments, attachment] }));
+      } catch (failure) {
+        const message = failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure);
+        setFiles((f) => f.map((x) => (x.key === key ? { ...x, error: message } : x)));
+      }
+    }
+  }
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    if (e.dataTransfer.files.length > 0) void addFiles(e.dataTransfer.files);
+  }
+
+  function switchMode(mode: ComposeDraft['mode']) {
+    if (mode === draft.mode) return;
+    if (mode === 'rich') update({ mode, html: draft.html || textToHtml(draft.text) });
+    else update({ mode, text: htmlToPlainText(draft.html) });
+  }
+  function changeAccount(id: string) {
+    const next = accounts?.find((a) => a.id === id);
+    update({ accountId: id, text: draft.mode === 'plain' ? swapSignature(draft.text, account, next) : draft.text });
+  }
+  async function openDraft(id: string) {
+    try {
+      const stored = await call('drafts.get', id);
+      dirty.current = false;
+      setDraft(stored.draft);
+      setDraftId(stored.id);
+      setSavedAt(stored.updatedAt);
+      setShowDrafts(false);
+      if (stored.draft.cc.length || stored.draft.bcc.length) setShowCopies(true);
+    } catch (failure) {
+      setFormError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure));
+    }
+  }
+  async function discardDraft(id: string) {
+    await call('drafts.delete', id).catch(() => false);
+    if (id === draftId) { setDraftId(undefined); setSavedAt(null); }
+    refreshDrafts();
+  }
+
+  function problems(): string | null {
+    if (!account) return t('compose.error.noAccount');
+    const all = [...draft.to, ...draft.cc, ...draft.bcc];
+    if (all.length === 0) return t('compose.error.noRecipients');
+    for (const a of all) { const p = check(a); if (p) return p; }
+    if (files.some((f) => !f.error)) return t('compose.error.stillAttaching');
+    if (overLimit && sizeLimit) return t('compose.error.tooLarge', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) });
+    return null;
+  }
+
+  async function send(sendAt?: number) {
+    const problem = problems();
+    setFormError(problem);
+    if (problem || !account) return;
+    setSending(true);
+    setShowLater(false);
+    const html = draft.mode === 'rich' ? sanitizeHtml(draft.html) : undefined;
+    const message: MessageDraftInput = {
+      from: { name: account.displayName, address: account.address },
+      to: draft.to, cc: draft.cc, bcc: draft.bcc,
+      subject: draft.subject,
+      text: draft.mode === 'plain' ? draft.text : htmlToPlainText(html ?? ''),
+      ...(html ? { html } : {}),
+      attachments: draft.attachments.map((a) => ({ path: a.ref, name: a.name, ...(a.contentType ? { contentType: a.contentType } : {}) })),
+    };
+    try {
+      const queued = await outbox.enqueue({ accountId: account.id, draft: message, ...(sendAt ? { sendAt } : {}), ...(draftId ? { draftId } : {}) });
+      if (draftId) await call('drafts.delete', draftId).catch(() => false);
+      const sent = draft;
+      const sentDraftId = draftId;
+      dirty.current = false;
+      setDraft(emptyDraft(account.id));
+      setDraft((d) => ({ ...d, text: signatureBlock(account.signature) }));
+      setDraftId(undefined);
+      setSavedAt(null);
+      setShowCopies(false);
+      const undoable = sendAt === undefined && settings.undoSendSeconds > 0;
+      toasts.show({
+        tone: 'info',
+        key: `send-${queued.id}`,
+        title: sendAt ? t('compose.toast.scheduled', { when: formatDateTime(sendAt) }) : undoable ? t('compose.toast.sending', { n: settings.undoSendSeconds }) : t('compose.toast.queued'),
+        body: sent.subject || t('compose.noSubject'),
+        duration: undoable ? settings.undoSendSeconds * 1000 : 5000,
+        action: undoable || sendAt ? {
+          label: t('compose.undo'),
+          run: () => {
+            outbox.action(sendAt ? 'cancel' : 'undo', queued.id)
+              .then(() => { setDraft(sent); setDraftId(sentDraftId); dirty.current = true; toasts.show({ tone: 'info', title: t('compose.toast.undone') }); })
+              .catch((failure: unknown) => toasts.show({ tone: 'error', title: t('compose.toast.undoFailed'), body: failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure) }));
+          },
+        } : undefined,
+      });
+    } catch (failure) {
+      setFormError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : t('common.unexpected', { detail: String(failure) }));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  // Recomputed each time the picker opens, so "in one hour" means from now.
+  const later = useMemo(() => (showLater ? laterOptions(new Date()) : []), [showLater]);
+
+  if (accounts && accounts.length === 0) {
+    return (
+      <div className="page page--narrow">
+        <header className="page__header"><h1>{t('section.compose.title')}</h1></header>
+        <div className="card empty">
+          <div className="empty__icon" aria-hidden="true"><Icon name="accounts" size={28} /></div>
+          <h2>{t('compose.noAccount.title')}</h2>
+          <p>{t('compose.noAccount.body')}</p>
+          <button type="button" className="btn btn--primary" onClick={() => onNavigate('accounts')}><Icon name="plus" />{t('accounts.add')}</button>
+        </div>
+      </div>
+    );
+  }
+
   return (
-    <div className="page">
+    <div className="page page--compose" onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void send(); } }}>
       <header className="page__header">
-        <h1>{t('section.compose.title')}</h1>
+        <div>
+          <h1>{t('section.compose.title')}</h1>
+          <p className="autosave" aria-live="polite">{savedAt ? t('compose.savedAt', { time: formatDateTime(savedAt) }) : '\u00a0'}</p>
+        </div>
+        <div className="page__actions">
+          <button type="button" className="btn btn--ghost" aria-expanded={showDrafts} aria-controls="drafts-panel" onClick={() => setShowDrafts((v) => !v)}>
+            <Icon name="log" />{t('compose.drafts', { n: drafts.length })}
+          </button>
+        </div>
       </header>
+
+      {showDrafts ? (
+        <section id="drafts-panel" className="card drafts" aria-label={t('compose.draftsTitle')}>
+          <h2>{t('compose.draftsTitle')}</h2>
+          {drafts.length === 0 ? <p className="muted">{t('compose.draftsEmpty')}</p> : (
+            <ul className="drafts__list">
+              {drafts.map((d) => (
+                <li key={d.id} className={`draft-row${d.id === draftId ? ' draft-row--current' : ''}`}>
+                  <button type="button" className="draft-row__open" onClick={() => void openDraft(d.id)}>
+                    <strong>{d.subject || t('compose.noSubject')}</strong>
+                    <span className="muted">{d.recipients.join(', ') || t('compose.noRecipientsYet')}</span>
+                    <span className="muted draft-row__preview">{d.preview}</span>
+                  </button>
+                  <span className="muted draft-row__time">{formatDateTime(d.updatedAt)}</span>
+                  <button type="button" className="icon-btn" aria-label={t('compose.discardDraft', { subject: d.subject || t('compose.noSubject') })} onClick={() => void discardDraft(d.id)}>
+                    <Icon name="trash" size={16} />
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      <form className={`card compose${dragging ? ' compose--dragging' : ''}`} onSubmit={(e) => { e.preventDefault(); void send(); }}
+        onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={(e) => { if (e.currentTarget === e.target) setDragging(false); }} onDrop={onDrop}
+        aria-label={t('section.compose.title')}>
+        <div className="compose__row">
+          <label htmlFor={ids.from} className="compose__label">{t('compose.from')}</label>
+          <select id={ids.from} value={account?.id ?? ''} onChange={(e) => changeAccount(e.target.value)}>
+            {(accounts ?? []).map((a) => <option key={a.id} value={a.id}>{a.displayName ? `${a.displayName} <${a.address}>` : a.address}</option>)}
+          </select>
+        </div>
+        <div className="compose__row compose__row--address">
+          <AddressField label={t('compose.to')} values={draft.to} onChange={(to) => update({ to })} autoFocus />
+          {!showCopies ? <button type="button" className="btn btn--ghost btn--small" onClick={() => setShowCopies(true)}>{t('compose.showCopies')}</button> : null}
+        </div>
+        {showCopies ? (
+          <>
+            <div className="compose__row compose__row--address"><AddressField label={t('compose.cc')} values={draft.cc} onChange={(cc) => update({ cc })} /></div>
+            <div className="compose__row compose__row--address"><AddressField label={t('compose.bcc')} values={draft.bcc} onChange={(bcc) => update({ bcc })} /></div>
+          </>
+        ) : null}
+        <div className="compose__row">
+          <label htmlFor={ids.subject} className="compose__label">{t('compose.subject')}</label>
+          <input id={ids.subject} type="text" value={draft.subject} maxLength={2000} onChange={(e) => update({ subject: e.target.value.replace(/[\r\n]/g, ' ') })} />
+        </div>
+
+        <div className="compose__body">
+          <div className="compose__body-head">
+            <span id={ids.bodyLabel} className="compose__label">{t('compose.body')}</span>
+            <div className="segmented" role="radiogroup" aria-label={t('compose.format')}>
+              {(['plain', 'rich'] as const).map((m) => (
+                <button key={m} type="button" role="radio" aria-checked={draft.mode === m} className="segmented__item" onClick={() => switchMode(m)}>
+                  {t(`compose.format.${m}`)}
+                </button>
+              ))}
+            </div>
+          </div>
+          {draft.mode === 'plain' ? (
+            <textarea id={ids.body} className="body-editor" aria-labelledby={ids.bodyLabel} value={draft.text} rows={12} onChange={(e) => update({ text: e.target.value })} />
+          ) : (
+            <RichEditor id={ids.body} labelledBy={ids.bodyLabel} html={draft.html} onChange={(html) => update({ html })} />
+          )}
+        </div>
+
+        <div className="attachments" aria-label={t('compose.attachments')} role="group">
+          <div className="attachments__head">
+            <button type="button" className="btn btn--small" onClick={() => fileInput.current?.click()}><Icon name="attach" size={16} />{t('compose.attach')}</button>
+            <input ref={fileInput} id={ids.files} type="file" multiple hidden aria-label={t('compose.attach')} onChange={(e) => { if (e.target.files) void addFiles(e.target.files); e.target.value = ''; }} />
+            <span className="muted attachments__hint">{t('compose.dropHint')}</span>
+            <span className={`size-meter${overLimit ? ' size-meter--over' : nearLimit ? ' size-meter--near' : ''}`} data-testid="size-meter">
+              {sizeLimit ? t('compose.sizeOfLimit', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) }) : t('compose.size', { size: formatBytes(estimated) })}
+            </span>
+          </div>
+          {sizeLimit ? (
+            <div className="meter" aria-hidden="true"><div className="meter__fill" style={{ width: `${Math.min(100, (estimated / sizeLimit) * 100)}%` }} /></div>
+          ) : null}
+          {overLimit && sizeLimit ? <p className="field-error" role="alert">{t('compose.error.tooLarge', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) })}</p> : null}
+          {nearLimit && sizeLimit ? <p className="field-warning">{t('compose.warning.nearLimit', { limit: formatBytes(sizeLimit) })}</p> : null}
+          {draft.attachments.length + files.length > 0 ? (
+            <ul className="attachment-list">
+              {draft.attachments.map((a, i) => (
+                <li key={`${a.ref}-${i}`} className="attachment">
+                  <Icon name="attach" size={16} />
+                  <span className="attachment__name">{a.name}</span>
+                  <span className="muted">{formatBytes(a.size)}</span>
+                  <button type="button" className="icon-btn" aria-label={t('compose.removeAttachment', { name: a.name })}
+                    onClick={() => update({ attachments: draft.attachments.filter((_, j) => j !== i) })}><Icon name="close" size={14} /></button>
+                </li>
+              ))}
+              {files.map((f) => (
+                <li key={f.key} className={`attachment attachment--pending${f.error ? ' attachment--error' : ''}`}>
+                  <Icon name={f.error ? 'error' : 'clock'} size={16} />
+                  <span className="attachment__name">{f.name}</span>
+                  <span className="muted">{f.error ?? t('compose.attaching')}</span>
+                  {f.error ? <button type="button" className="icon-btn" aria-label={t('compose.removeAttachment', { name: f.name })} onClick={() => setFiles((l) => l.filter((x) => x.key !== f.key))}><Icon name="close" size={14} /></button> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+
+        {formError ? <div className="banner banner--error" role="alert">{formError}</div> : null}
+
+        <div className="compose__footer">
+          <div className="send-group">
+            <button type="submit" className="btn btn--primary" disabled={sending} aria-keyshortcuts="Control+Enter Meta+Enter">
+              <Icon name="send" />{t('compose.send')}
+            </button>
+            <button type="button" className="btn btn--primary send-group__more" aria-expanded={showLater} aria-controls={ids.later} aria-label={t('compose.sendLater')} onClick={() => setShowLater((v) => !v)}>
+              <Icon name="clock" />
+            </button>
+          </div>
+          <span className="muted kbd-hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd></span>
+          {showLater ? (
+            <div id={ids.later} className="popover" role="group" aria-label={t('compose.sendLater')}>
+              <h3>{t('compose.sendLater')}</h3>
+              {later.map((o) => (
+                <button key={o.id} type="button" className="popover__item" onClick={() => void send(o.at)}>
+                  <span>{t(`compose.later.${o.id}`)}</span><span className="muted">{formatDateTime(o.at)}</span>
+                </button>
+              ))}
+              <label htmlFor={`${ids.later}-custom`} className="popover__label">{t('compose.later.custom')}</label>
+              <div className="popover__custom">
+                <input id={`${ids.later}-custom`} type="datetime-local" value={customLater} onChange={(e) => setCustomLater(e.target.value)} />
+                <button type="button" className="btn btn--small" disabled={!customLater || new Date(customLater).getTime() <= Date.now()}
+                  onClick={() => void send(new Date(customLater).getTime())}>{t('compose.later.schedule')}</button>
+              </div>
+            </div>
+          ) : null}
+        </div>
+        {dragging ? <div className="drop-overlay" aria-hidden="true"><Icon name="attach" size={28} />{t('compose.dropHere')}</div> : null}
+      </form>
     </div>
   );
 }

@@ -1,13 +1,135 @@
+import { useEffect, useState } from 'react';
+import type { ComposeDraft } from '../../../shared/contract/compose.js';
+import { ApiFailure, call } from '../api.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { ExplanationView } from '../components/ExplanationView.js';
+import { Icon } from '../components/Icon.js';
+import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
+import { outbox, type OutboxItem, type OutboxState } from '../pending-api.js';
+import { useOutbox } from '../use-outbox.js';
 import type { SectionProps } from './index.js';
 
-export function OutboxSection(_props: SectionProps) {
-  const { t } = useI18n();
+type Action = 'retryNow' | 'cancel' | 'delete' | 'markArrived' | 'resend' | 'edit';
+const actionsFor: Record<OutboxState, Action[]> = {
+  scheduled: ['retryNow', 'edit', 'cancel'],
+  waiting: ['retryNow', 'cancel'],
+  queued: ['cancel'],
+  sending: [],
+  deferred: ['retryNow', 'edit', 'cancel'],
+  failed: ['retryNow', 'edit', 'delete'],
+  unconfirmed: ['markArrived', 'resend', 'delete'],
+  sent: ['delete'],
+  sentWithWarnings: ['delete'],
+  cancelled: ['edit', 'delete'],
+};
+export const stateTone = (s: string): 'success' | 'warning' | 'danger' | 'accent' | 'neutral' =>
+  s === 'sent' ? 'success' : s === 'sentWithWarnings' || s === 'deferred' || s === 'unconfirmed' ? 'warning' : s === 'failed' ? 'danger' : s === 'sending' ? 'accent' : 'neutral';
+
+const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(rec(x).address ?? ''))).filter(Boolean) : typeof v === 'string' && v ? [v] : []);
+
+export function OutboxSection({ onNavigate }: SectionProps) {
+  const { t, formatBytes, formatDateTime } = useI18n();
+  const toasts = useToasts();
+  const { items, progress, error } = useOutbox();
+  const [confirmDelete, setConfirmDelete] = useState<OutboxItem | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
+
+  async function run(action: Action, item: OutboxItem) {
+    try {
+      if (action === 'edit') {
+        if (item.state !== 'cancelled' && item.state !== 'failed') await outbox.action('cancel', item.id);
+        const raw = rec((item as unknown as { draft?: unknown }).draft);
+        const draft: ComposeDraft = {
+          accountId: item.accountId || null, to: list(raw.to).length ? list(raw.to) : item.recipients, cc: list(raw.cc), bcc: list(raw.bcc),
+          subject: item.subject, mode: typeof raw.html === 'string' && raw.html ? 'rich' : 'plain',
+          text: typeof raw.text === 'string' ? raw.text : '', html: typeof raw.html === 'string' ? raw.html : '', attachments: [],
+        };
+        await call('drafts.save', { draft });
+        await outbox.action('delete', item.id).catch(() => undefined);
+        toasts.show({ tone: 'info', title: t('outbox.movedToDrafts') });
+        onNavigate('compose');
+        return;
+      }
+      await outbox.action(action, item.id);
+      const done: Partial<Record<Action, string>> = { markArrived: 'outbox.done.markArrived', resend: 'outbox.done.resend', cancel: 'outbox.done.cancel', retryNow: 'outbox.done.retryNow' };
+      const key = done[action];
+      if (key) toasts.show({ tone: 'info', title: t(key, { subject: item.subject || t('compose.noSubject') }) });
+    } catch (failure) {
+      toasts.show({ tone: 'error', title: t('outbox.actionFailed'), body: failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure) });
+    }
+  }
+
+  const sorted = [...(items ?? [])].sort((a, b) => b.createdAt - a.createdAt);
   return (
     <div className="page">
       <header className="page__header">
-        <h1>{t('section.outbox.title')}</h1>
+        <div>
+          <h1>{t('section.outbox.title')}</h1>
+          <p>{t('outbox.subtitle')}</p>
+        </div>
       </header>
+      {error ? <div className="banner banner--error" role="alert">{error}</div> : null}
+      {items === null && !error ? <p className="muted" aria-busy="true">{t('common.loading')}</p> : null}
+      {items && sorted.length === 0 ? (
+        <div className="card empty">
+          <div className="empty__icon" aria-hidden="true"><Icon name="outbox" size={28} /></div>
+          <h2>{t('outbox.empty.title')}</h2>
+          <p>{t('outbox.empty.body')}</p>
+        </div>
+      ) : null}
+      <ul className="outbox-list" aria-label={t('section.outbox.title')}>
+        {sorted.map((item) => {
+          const p = progress[item.id];
+          const tone = stateTone(item.state);
+          const pct = p && p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesSent / p.bytesTotal) * 100)) : null;
+          return (
+            <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={item.subject || t('compose.noSubject')}>
+              <div className="outbox-item__head">
+                <span className={`badge badge--${tone}`} data-testid="outbox-state">{t(`state.${item.state}`)}</span>
+                <strong className="outbox-item__subject">{item.subject || t('compose.noSubject')}</strong>
+                <span className="muted outbox-item__size">{item.size !== null ? formatBytes(item.size) : ''}</span>
+              </div>
+              <div className="muted outbox-item__to">{t('outbox.to', { list: item.recipients.join(', ') })}</div>
+              {item.state === 'sending' ? (
+                <div className="progress" role="progressbar" aria-label={t('outbox.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}
+                  aria-valuetext={p ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.bytesTotal) }) : t('outbox.connecting')}>
+                  <div className={`progress__bar${pct === null ? ' progress__bar--indeterminate' : ''}`} style={pct !== null ? { width: `${pct}%` } : undefined} />
+                  <span className="progress__text">{p && p.bytesTotal > 0 ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.bytesTotal) }) : t('outbox.connecting')}</span>
+                </div>
+              ) : null}
+              <div className="outbox-item__meta muted">
+                {item.state === 'waiting' && item.undoUntil ? <span><Icon name="clock" size={14} /> {t('outbox.undoUntil', { s: Math.max(0, Math.ceil((item.undoUntil - now) / 1000)) })}</span> : null}
+                {item.state === 'scheduled' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.scheduledFor', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
+                {item.state === 'deferred' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.nextRetry', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
+                {item.attemptCount > 0 ? <span>{t('outbox.attempts', { n: item.attemptCount })}</span> : null}
+                <span>{t('outbox.created', { when: formatDateTime(item.createdAt) })}</span>
+              </div>
+              {item.state === 'unconfirmed' ? <p className="banner banner--warning">{t('outbox.unconfirmed.help')}</p> : null}
+              {(item.state === 'failed' || item.state === 'deferred' || item.state === 'unconfirmed' || item.state === 'sentWithWarnings') && (item.explanation || item.lastError)
+                ? <ExplanationView explanation={item.explanation} error={item.lastError} compact /> : null}
+              {actionsFor[item.state]?.length ? (
+                <div className="outbox-item__actions">
+                  {actionsFor[item.state].map((action) => (
+                    <button key={action} type="button" className={`btn btn--small${action === 'delete' || action === 'cancel' ? ' btn--danger' : action === 'markArrived' ? ' btn--primary' : ''}`}
+                      onClick={() => (action === 'delete' ? setConfirmDelete(item) : void run(action, item))}>
+                      {t(`outbox.action.${action}`)}
+                    </button>
+                  ))}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {confirmDelete ? (
+        <ConfirmDialog title={t('outbox.deleteConfirm.title')} confirmLabel={t('outbox.action.delete')} danger
+          onCancel={() => setConfirmDelete(null)} onConfirm={() => { const item = confirmDelete; setConfirmDelete(null); void run('delete', item); }}>
+          <p>{t('outbox.deleteConfirm.body', { subject: confirmDelete.subject || t('compose.noSubject') })}</p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,36 @@
+import { ExplanationSchema, renderExplanation } from '../../../shared/explanation.js';
+import type { AppError } from '../../../shared/errors.js';
+import { useI18n } from '../i18n.js';
+import { Icon } from './Icon.js';
+
+/** The readable explanation of a failure: title, what happened, why, what to do. */
+export function ExplanationView({ explanation, error, compact }: { explanation: unknown; error?: AppError | null; compact?: boolean }) {
+  const { t, lang } = useI18n();
+  const parsed = ExplanationSchema.safeParse(explanation);
+  if (!parsed.success) {
+    if (!error) return null;
+    return (
+      <div className="explanation" role="group" aria-label={t('explanation.label')}>
+        <h3 className="explanation__title"><Icon name="error" /> {t(error.messageKey, error.params)}</h3>
+        {error.detail?.serverText ? <p className="explanation__tech"><code>{error.detail.serverText}</code></p> : null}
+      </div>
+    );
+  }
+  const words = renderExplanation(parsed.data, lang);
+  const tone = parsed.data.autoRetry || parsed.data.retryable ? 'warning' : 'error';
+  return (
+    <div className={`explanation explanation--${tone}`} role="group" aria-label={t('explanation.label')}>
+      <h3 className="explanation__title"><Icon name={tone === 'warning' ? 'warning' : 'error'} /> {words.title}</h3>
+      <p>{words.happened}</p>
+      {compact ? null : <p className="explanation__cause">{words.cause}</p>}
+      <h4>{t('explanation.whatToDo')}</h4>
+      <ul className="explanation__actions">{words.actions.map((a) => <li key={a}>{a}</li>)}</ul>
+      {parsed.data.provider ? <p className="explanation__provider">{t('explanation.provider', { name: parsed.data.provider.name })}</p> : null}
+    </div>
+  );
+}
+
+export function explanationTitle(explanation: unknown, lang: 'de' | 'en'): string | undefined {
+  const parsed = ExplanationSchema.safeParse(explanation);
+  return parsed.success ? renderExplanation(parsed.data, lang).title : undefined;
+}

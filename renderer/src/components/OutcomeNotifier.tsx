@@ -1,0 +1,33 @@
+import { useEffect } from 'react';
+import type { Section } from '../../../shared/contract/app.js';
+import { useI18n } from '../i18n.js';
+import { readOutcome, subscribePending } from '../pending-api.js';
+import { explanationTitle } from './ExplanationView.js';
+import { useToasts, type ToastTone } from './Toasts.js';
+
+const tones: Record<string, ToastTone> = { sent: 'success', sentWithWarnings: 'warning', deferred: 'warning', unconfirmed: 'warning', failed: 'error', cancelled: 'info' };
+
+/** A toast for every send outcome (and a native notification while the window is in the background). */
+export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): void }) {
+  const { t, lang } = useI18n();
+  const toasts = useToasts();
+  useEffect(() => subscribePending('outbox.outcome', (payload) => {
+    const o = readOutcome(payload);
+    const tone = tones[o.status] ?? 'info';
+    const subject = o.subject || t('compose.noSubject');
+    const reason = explanationTitle(o.explanation, lang);
+    const body = o.status === 'sentWithWarnings' && o.refused.length > 0
+      ? t('outcome.refused', { list: o.refused.join(', ') })
+      : reason ?? subject;
+    toasts.show({
+      tone,
+      key: `outcome-${o.id}`,
+      title: t(`outcome.${o.status}`, { subject }),
+      body,
+      action: o.status === 'sent' || o.status === 'sentWithWarnings'
+        ? { label: t('outcome.showLog'), run: () => onNavigate('log') }
+        : { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },
+    });
+  }), [t, lang, toasts, onNavigate]);
+  return null;
+}
