@@ -120,6 +120,8 @@ export function base64Size(bytes: number): number {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** 57 × 512 bytes in, 38,912 characters out. */
+const BASE64_SLICE = BASE64_LINE_BYTES * 512;
 const CRLF = 0x0a0d;
 
 /**
@@ -130,6 +132,8 @@ const CRLF = 0x0a0d;
 export class Base64LineEncoder {
   private carry: Buffer = EMPTY;
   private started = false;
+  /** Reused for the base64 text of each chunk: one allocation per message, not per chunk. */
+  private scratch: Buffer = EMPTY;
 
   push(chunk: Buffer): Buffer {
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
@@ -145,17 +149,23 @@ export class Base64LineEncoder {
   }
 
   private lines(bytes: Buffer): Buffer {
-    const b64 = Buffer.from(bytes.toString('base64'), 'latin1');
-    const count = Math.ceil(b64.length / BASE64_LINE);
-    const out = Buffer.allocUnsafe(b64.length + 2 * count - (this.started ? 0 : 2));
+    const need = Math.ceil(bytes.length / 3) * 4;
+    if (this.scratch.length < need) this.scratch = Buffer.allocUnsafeSlow(need);
+    const b64 = this.scratch;
+    // Encode in slices whose text stays well below V8's large-object size, so the strings
+    // die young (scavenged at once) instead of piling up until a full collection.
+    let length = 0;
+    for (let s = 0; s < bytes.length; s += BASE64_SLICE) length += b64.write(bytes.subarray(s, Math.min(s + BASE64_SLICE, bytes.length)).toString('base64'), length, 'latin1');
+    const count = Math.ceil(length / BASE64_LINE);
+    const out = Buffer.allocUnsafe(length + 2 * count - (this.started ? 0 : 2));
     let pos = 0;
-    for (let s = 0; s < b64.length; s += BASE64_LINE) {
+    for (let s = 0; s < length; s += BASE64_LINE) {
       if (this.started) {
         out.writeUInt16LE(CRLF, pos);
         pos += 2;
       }
       this.started = true;
-      pos += b64.copy(out, pos, s, Math.min(s + BASE64_LINE, b64.length));
+      pos += b64.copy(out, pos, s, Math.min(s + BASE64_LINE, length));
     }
     return out;
   }

@@ -8,8 +8,7 @@
  * back-pressure, in chunks.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseAddressList, validateAddress, type ValidAddress } from '../../shared/address.js';
@@ -355,21 +354,45 @@ async function* generate(segments: Segment[]): AsyncGenerator<Buffer> {
   }
 }
 
-/** Reads a file once, in chunks whose size is a multiple of 57 (one base64 line). */
+/** Bytes read per step: a multiple of 57, so every chunk is whole base64 lines. */
+const READ_CHUNK = 57 * 4096;
+
+/**
+ * Reads a file once, into one reused buffer (so memory does not depend on the file size
+ * and little garbage is made), and yields base64 lines. A file whose size differs from
+ * the size the message was laid out with fails the stream rather than send a wrong message.
+ */
 async function* base64File(f: FileSegment): AsyncGenerator<Buffer> {
   const encoder = new Base64LineEncoder();
   let read = 0;
   const changed = (): ComposeError =>
     new ComposeError('compose.attachmentChanged', { field: f.label, path: f.path, expected: f.size, actual: read }, `${f.path} changed size while the message was being sent`);
-  const rs = createReadStream(f.path, { highWaterMark: 57 * 1024 * 2 });
-  for await (const chunk of rs as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    if (read > f.size) {
-      rs.destroy();
-      throw changed();
+  let handle;
+  try {
+    handle = await open(f.path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new ComposeError('compose.attachmentNotFound', { field: f.label, path: f.path, systemCode: code }, `cannot read attachment ${f.path} (${code})`);
+  }
+  try {
+    const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
+    for (;;) {
+      // Fill the buffer completely (short reads would misalign lines and cost a copy).
+      let filled = 0;
+      while (filled < READ_CHUNK) {
+        const { bytesRead } = await handle.read(buf, filled, READ_CHUNK - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      if (filled === 0) break;
+      read += filled;
+      if (read > f.size) throw changed();
+      const out = encoder.push(buf.subarray(0, filled));
+      if (out.length > 0) yield out;
+      if (filled < READ_CHUNK) break;
     }
-    const out = encoder.push(chunk);
-    if (out.length > 0) yield out;
+  } finally {
+    await handle.close();
   }
   if (read !== f.size) throw changed();
   const tail = encoder.end();
