@@ -46,6 +46,11 @@ describe('parseAddressList: what people type', () => {
     assert.deepEqual(boxes('Jane Doe jane@x.example'), [{ name: 'Jane Doe', address: 'jane@x.example' }]);
   });
 
+  it('obsolete spacing around "@" and "." still gives one address', () => {
+    assert.deepEqual(boxes('john . doe @ example.com'), [{ address: 'john.doe@example.com' }]);
+    assert.deepEqual(boxes('"john doe"@example.com'), [{ address: '"john doe"@example.com' }]);
+  });
+
   it('empty entries, trailing separators and white space are ignored', () => {
     assert.deepEqual(boxes(' ,, a@x.example ;; ,  '), [{ address: 'a@x.example' }]);
     assert.deepEqual(parseAddressList('').entries, []);

@@ -415,6 +415,11 @@ describe('composeMessage: refusals before any byte', () => {
     await assert.rejects(collect(m), (e: unknown) => e instanceof ComposeError && e.error.kind === 'compose.attachmentChanged');
   });
 
+  it('no Sender header when the account is the From address', async () => {
+    const raw = await collect(await composeMessage(base, { ...opts, sender: { address: 'ME@example.com' } }));
+    assert.ok(!/^sender:/im.test(raw.toString()));
+  });
+
   it('Message-IDs are unique and take the sender domain; a given one is kept', async () => {
     const ids = new Set<string>();
     for (let k = 0; k < 50; k++) ids.add((await composeMessage(base, opts)).messageId);

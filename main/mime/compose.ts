@@ -168,7 +168,8 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   assertHeaderSafe('subject', draft.subject);
   const subject = wellFormed(draft.subject);
   const now = options.now ?? new Date();
-  const idDomain = options.messageIdDomain ?? from.valid.asciiDomain;
+  // The Message-ID's right side is a domain the sending account speaks for: Sender if set, else From.
+  const idDomain = options.messageIdDomain ?? (sender ?? from).valid.asciiDomain;
   assertHeaderSafe('messageIdDomain', idDomain);
   const messageId = options.messageId !== undefined ? normaliseMessageId(options.messageId, 'messageId') : `<${now.getTime().toString(36)}.${randomBytes(12).toString('hex')}@${idDomain}>`;
   if (!/^<[^<>@\s]+@[^<>@\s]+>$/.test(messageId)) throw new ComposeError('compose.invalidMessageId', { field: 'messageIdDomain', value: visible(idDomain) }, 'invalid Message-ID domain');
