@@ -544,3 +544,31 @@ test('OAUTHBEARER: RFC 7628 initial response; error challenge answered with %x01
   assert.equal(initial, `n,a=u@example.test,\x01host=127.0.0.1\x01port=${initial.match(/port=(\d+)/)?.[1]}\x01auth=Bearer ya29.token\x01\x01`);
   assert.equal(dummy, '\x01');
 });
+
+test('concurrent sends over CHUNKING + PIPELINING go out back to back; replies matched in order', T, async () => {
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'CHUNKING', 'ENHANCEDSTATUSCODES']);
+    const bodies: string[] = [];
+    // All three transactions arrive before the server says a word: no waiting between messages.
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) await c.expect(/^RSET$/);
+      await c.expect(/^MAIL FROM:<a@example.test>/);
+      await c.expect(/^RCPT TO:/);
+      const n = Number((await c.expect(/^BDAT \d+ LAST$/)).split(' ')[1]);
+      bodies.push((await c.readBytes(n))?.toString() ?? '');
+    }
+    assert.deepEqual(bodies, ['m0\r\n', 'm1\r\n', 'm2\r\n']);
+    c.send('250 2.1.0 ok\r\n250 2.1.5 ok\r\n250 2.0.0 queued as A0\r\n');
+    c.send('250 ok\r\n250 2.1.0 ok\r\n550 5.1.1 no such user\r\n554 5.5.1 no valid recipients\r\n');
+    c.send('250 ok\r\n250 2.1.0 ok\r\n250 2.1.5 ok\r\n250 2.0.0 queued as A2\r\n');
+    await c.nextLine(2000);
+  }, async (srv) => {
+    const s = await SmtpSession.open(options(srv));
+    const sends = [0, 1, 2].map((i) => s.send({ envelope: { from: 'a@example.test', to: [`r${i}@example.test`] }, body: `m${i}\n` }));
+    const [r0, r1, r2] = await Promise.allSettled(sends);
+    assert.equal(r0.status === 'fulfilled' && r0.value.queueId, 'A0');
+    assert.ok(r1.status === 'rejected' && r1.reason instanceof SmtpError && r1.reason.detail.phase === 'rcpt' && r1.reason.detail.code === 550);
+    assert.equal(r2.status === 'fulfilled' && r2.value.queueId, 'A2');
+    s.close();
+  });
+});

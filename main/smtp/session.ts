@@ -82,6 +82,8 @@ export class SmtpSession {
   private closed = false;
   private needsReset = false;
   private busy: Promise<unknown> = Promise.resolve();
+  /** Set while the last queued operation is a one-flight send: resolves once its bytes are written. */
+  private flightTail: Promise<void> | null = null;
   private readonly onAbort = (): void => this.abort();
   /** Set during send(): whether the server accepted MAIL FROM (for transparent retry). */
   lastTransactionStarted = false;
@@ -308,6 +310,7 @@ export class SmtpSession {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.flightTail = null; // anything else breaks a pipeline of one-flight sends
     const run = this.busy.then(() => {
       if (!this.isOpen) throw this.wire.failed ?? SmtpError.of(this.wire.phase, 'network', 'the session is closed', { context: this.ctx() });
       return fn();
@@ -452,8 +455,81 @@ export class SmtpSession {
     if (this.wire.failed === null) this.wire.close('closed by client');
   }
 
+  /**
+   * Sends one message. With PIPELINING + CHUNKING and a small buffered body the whole
+   * transaction is one write ([RSET] MAIL, RCPT…, BDAT LAST + body), and concurrent sends
+   * are pipelined back to back (RFC 2920 §3.1 lets a new MAIL follow the previous body in
+   * one group): their writes go out without waiting, their replies are matched in order.
+   */
   send(opts: SendOptions): Promise<SendResult> {
+    if (this.caps.pipelining && this.caps.chunking && (typeof opts.body === 'string' || opts.body instanceof Uint8Array)) {
+      const encoded = encodeWhole(opts.body, false);
+      if (encoded.length <= pipelinedBodyLimit) return this.fly(opts, encoded);
+    }
     return this.exclusive(() => this.doSend(opts));
+  }
+
+  private fly(opts: SendOptions, body: Buffer): Promise<SendResult> {
+    const prevBusy = this.busy;
+    const prevTail = this.flightTail;
+    let written!: () => void;
+    this.flightTail = new Promise<void>((r) => { written = r; });
+    const run = (async (): Promise<SendResult> => {
+      const t0 = performance.now();
+      let wroteRset: boolean;
+      const sig = opts.signal;
+      const onAbort = (): void => this.abort();
+      try {
+        await (prevTail ?? prevBusy);
+        if (!this.isOpen) throw this.wire.failed ?? SmtpError.of(this.wire.phase, 'network', 'the session is closed', { context: this.ctx() });
+        this.validateEnvelope(opts);
+        if (sig?.aborted) throw SmtpError.of('mail', 'cancelled', 'cancelled before sending');
+        this.checkSize(body.length);
+        // Behind another flight, RSET costs no round trip and guarantees a clean transaction.
+        wroteRset = prevTail !== null || this.needsReset;
+        const lines = [...(wroteRset ? ['RSET'] : []), this.mailCommand(opts, body.length), ...opts.envelope.to.map((a) => this.rcptCommand(opts, a)), `BDAT ${body.length} LAST`];
+        this.setPhase('mail');
+        for (const l of lines) this.transcript.add('C', l.startsWith('RCPT') ? 'rcpt' : l.startsWith('BDAT') ? 'data' : 'mail', l);
+        this.transcript.add('I', 'data', `<message body, ${body.length} bytes>`);
+        this.wire.write(Buffer.concat([Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8'), body]));
+        this.needsReset = false;
+        sig?.addEventListener('abort', onAbort, { once: true });
+      } finally {
+        written();
+      }
+      try {
+        await prevBusy;
+        const read = (): Promise<SmtpReply> => this.wire.read('command', this.timeouts.command);
+        if (wroteRset) {
+          const r = await read();
+          if (r.code === 421) throw this.closing(r, 'mail');
+        }
+        const mr = await read();
+        if (mr.code === 421) throw this.closing(mr, 'mail');
+        this.lastTransactionStarted = mr.code === 250;
+        this.setPhase('rcpt');
+        const results: RecipientResult[] = [];
+        for (const addr of opts.envelope.to) results.push(this.recipientResult(addr, await read()));
+        this.setPhase('data');
+        const final = await this.wire.read('endOfData', this.timeouts.endOfData)
+          .catch((e: unknown) => { throw this.possiblyDelivered(e, mr.code === 250 && results.some((x) => x.accepted)); });
+        const tEnv = t0;
+        const result = this.finish(opts, mr, results, final, body.length, {}, t0, tEnv, this.ctx());
+        // After BDAT LAST the server has ended the transaction whatever it answered.
+        this.needsReset = false;
+        return result;
+      } finally {
+        sig?.removeEventListener('abort', onAbort);
+      }
+    })();
+    this.busy = run.catch(() => undefined);
+    return run.catch((e: unknown) => { throw this.asSmtpError(e); });
+  }
+
+  private checkSize(size: number | undefined): void {
+    if (this.caps.size !== undefined && this.caps.size > 0 && size !== undefined && size > this.caps.size) {
+      throw SmtpError.of('mail', 'size-limit', `the message (${size} bytes) is larger than the server's limit of ${this.caps.size} bytes; nothing was sent`, { context: { ...this.ctx(), size, limit: this.caps.size } });
+    }
   }
 
   private validateEnvelope(opts: SendOptions): void {
@@ -527,9 +603,7 @@ export class SmtpSession {
       wholeEncoded = encodeWhole(pre.whole, !useBdat);
       size = useBdat ? wholeEncoded.length : wholeEncoded.length - 3;
     }
-    if (this.caps.size !== undefined && this.caps.size > 0 && size !== undefined && size > this.caps.size) {
-      throw SmtpError.of('mail', 'size-limit', `the message (${size} bytes) is larger than the server's limit of ${this.caps.size} bytes; nothing was sent`, { context: { ...ctx, size, limit: this.caps.size } });
-    }
+    this.checkSize(size);
     const mail = this.mailCommand(opts, size);
     const rcpts = opts.envelope.to.map((a) => this.rcptCommand(opts, a));
     const bdatNow = useBdat && wholeEncoded !== null;
