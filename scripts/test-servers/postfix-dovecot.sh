@@ -214,7 +214,10 @@ EOF
 mkdir -p "$DC/state"
 : >"$LOG_DIR/dovecot.log"
 dovecot -c "$DC/dovecot.conf" -n >/dev/null 2>"$ROOT/dovecot-config.err" || { cat "$ROOT/dovecot-config.err" >&2; die "dovecot rejected its configuration"; }
-dovecot -c "$DC/dovecot.conf" || { show_logs; die "dovecot failed to start"; }
+# Daemons must not inherit our stdout/stderr: a caller reading them through a pipe
+# (CI, `… | tee`) would otherwise wait for the servers to exit.
+dovecot -c "$DC/dovecot.conf" </dev/null >"$ROOT/dovecot-start.err" 2>&1 \
+  || { cat "$ROOT/dovecot-start.err" >&2; show_logs; die "dovecot failed to start"; }
 
 # ---------------------------------------------------------------- postfix
 cat >"$PF/vmailbox" <<EOF
@@ -252,6 +255,8 @@ lmtp_host_lookup = native
 smtp_host_lookup = native
 biff = no
 maillog_file = $LOG_DIR/postfix.log
+# Postfix refuses log files outside these prefixes (default /var, /dev/stdout).
+maillog_file_prefixes = $LOG_DIR, /var, /dev/stdout
 # Deliver exactly what the client sent: no header rewriting or added headers for loopback.
 local_header_rewrite_clients =
 always_add_missing_headers = no
@@ -344,9 +349,8 @@ EOF
 rm -f "$PF_DATA"/*.err
 : >"$LOG_DIR/postfix.log"
 chown postfix "$PF_DATA"
-postfix -c "$PF" set-permissions >/dev/null 2>&1 || true
-postfix -c "$PF" check 2>"$ROOT/postfix-check.err" || { cat "$ROOT/postfix-check.err" >&2; die "postfix rejected its configuration"; }
-postfix -c "$PF" start >/dev/null 2>"$ROOT/postfix-start.err" || { cat "$ROOT/postfix-start.err" >&2; show_logs; die "postfix failed to start"; }
+postfix -c "$PF" check 2>"$ROOT/postfix-check.err" || { cat "$ROOT/postfix-check.err" >&2; show_logs; die "postfix rejected its configuration ($PF/main.cf; a fatal error before its log is open is not shown: try postconf -c $PF -n)"; }
+postfix -c "$PF" start </dev/null >/dev/null 2>"$ROOT/postfix-start.err" || { cat "$ROOT/postfix-start.err" >&2; show_logs; die "postfix failed to start"; }
 
 # ---------------------------------------------------------------- wait until they answer
 for _ in $(seq 1 100); do
