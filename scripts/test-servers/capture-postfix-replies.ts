@@ -14,7 +14,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createHmac } from 'node:crypto';
-import { loadPostfixInfo, postfixUnavailableReason, type PostfixInfo } from '../../main/testing/postfix.js';
+import { loadPostfixInfo, postfixUnavailableReason, removeDelivered, waitForDelivery, type PostfixInfo } from '../../main/testing/postfix.js';
 
 type PortName = 'smtp' | 'submission' | 'submissions';
 
@@ -246,6 +246,9 @@ async function main(): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(`${replies.length} replies written to ${target}`);
+  // The one message the capture delivered is of no further use: leave the mailbox as it was.
+  const marker = 'Subject: capture-postfix-replies\r\n';
+  removeDelivered(await waitForDelivery(info, (m) => m.original.includes(marker), 5000).catch(() => []));
 }
 
 await main();
