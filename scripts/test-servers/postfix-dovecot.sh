@@ -387,11 +387,11 @@ cat >"$tmp_info" <<EOF
   "sizeLimit": $SIZE_LIMIT,
   "caCertPath": $(json_str "$ca_crt"),
   "logFiles": { "postfix": $(json_str "$LOG_DIR/postfix.log"), "dovecot": $(json_str "$LOG_DIR/dovecot.log") },
-  "postfixVersion": $(json_str "$(postconf -h mail_version)"),
+  "postfixVersion": $(json_str "$(postconf -d -h mail_version)"),
   "dovecotVersion": $(json_str "$(dovecot --version | cut -d' ' -f1)")
 }
 EOF
 chmod 644 "$tmp_info"
 mv -f "$tmp_info" "$INFO"
-say "Postfix $(postconf -h mail_version) on $HOST:$SMTP_PORT (smtp) $SUBMISSION_PORT (submission, STARTTLS) $SUBMISSIONS_PORT (submissions, TLS); Dovecot SASL"
+say "Postfix $(postconf -d -h mail_version) on $HOST:$SMTP_PORT (smtp) $SUBMISSION_PORT (submission, STARTTLS) $SUBMISSIONS_PORT (submissions, TLS); Dovecot SASL"
 say "description written to $INFO"
