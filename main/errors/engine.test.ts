@@ -5,10 +5,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sendMail, type SendResult } from '../smtp/index.js';
 import { startTestSmtpServer, sharedTestCa, type TestSmtpServer } from '../testing/smtp-test-server.js';
+import { createTestCa } from '../testing/test-ca.js';
 import { explainDeliveryError, explainPartialSuccess } from './explain.js';
 import { renderExplanation, type Explanation } from '../../shared/explanation.js';
 import type { FailureDetail } from '../../shared/errors.js';
@@ -149,6 +151,27 @@ const expectedForPostfix: Record<string, string> = {
   'mail-bad-syntax': 'sender.rejected',
   'rcpt-bad-syntax': 'recipient.badSyntax',
 };
+
+test('an expired server certificate is explained as such', { timeout: 30_000 }, async () => {
+  const ca = createTestCa('Postbote Expired-Cert CA');
+  const expired = ca.issue({ notBefore: '20240101000000Z', notAfter: '20240201000000Z' });
+  const server = createTlsServer({ key: expired.keyPem, cert: expired.certPem }, (socket) => {
+    socket.on('error', () => {});
+    socket.write('220 expired.postbote.test ESMTP\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const err = await failure(sendMail({ host: '127.0.0.1', servername: 'localhost', port, security: 'tls', extraCaPem: ca.caCertPem, timeouts: fast },
+      { envelope: { from: 'a@postbote.test', to: ['b@postbote.test'] }, body }));
+    const e = explainDeliveryError(err);
+    assert.equal(e.kind, 'tls.certificateExpired', JSON.stringify((err as { detail?: FailureDetail }).detail));
+    assert.equal(e.technical.systemCode, 'CERT_HAS_EXPIRED');
+    readable(e);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
 
 test('captured Postfix replies are explained', (t) => {
   const path = join(import.meta.dirname, '..', 'testing', 'fixtures', 'postfix-replies.json');

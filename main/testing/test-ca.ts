@@ -17,7 +17,7 @@ export interface TestCa {
   dir: string;
   caCertPem: string;
   caCertPath: string;
-  /** Issue a server certificate for the given DNS names / IPs (default localhost, 127.0.0.1, ::1). */
+  /** Issue a server certificate for the given DNS names / IPs (default localhost, 127.0.0.1, ::1); notBefore/notAfter as YYYYMMDDHHMMSSZ. */
   issue(opts?: { names?: string[]; ips?: string[]; days?: number; notBefore?: string; notAfter?: string; commonName?: string }): TestCertificate;
 }
 
@@ -26,6 +26,19 @@ function openssl(args: string[], cwd: string): void {
 }
 
 let serial = 1;
+
+/** Signs <id>.csr with explicit dates (YYYYMMDDHHMMSSZ) through a throwaway `openssl ca` setup. */
+function signWithValidity(dir: string, id: string, notBefore: string, notAfter: string): void {
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'ca.cnf'), [
+    '[ca]', 'default_ca = test', '[test]', `dir = ${dir}`, 'database = $dir/index.txt', 'new_certs_dir = $dir',
+    'certificate = $dir/ca.crt', 'private_key = $dir/ca.key', 'serial = $dir/serial', 'default_md = sha256', 'policy = any', 'unique_subject = no',
+    'copy_extensions = none', '[any]', 'commonName = supplied', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'serial'), `${(Date.now() + serial).toString(16).padStart(16, '0')}\n`);
+  openssl(['ca', '-batch', '-config', 'ca.cnf', '-in', `${id}.csr`, '-out', `${id}.crt`, '-startdate', notBefore, '-enddate', notAfter,
+    '-extfile', `${id}.ext`, '-notext'], dir);
+}
 
 export function createTestCa(name = 'Postbote Test CA'): TestCa {
   const dir = mkdtempSync(join(tmpdir(), 'postbote-ca-'));
@@ -43,11 +56,13 @@ export function createTestCa(name = 'Postbote Test CA'): TestCa {
       const san = [...names.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(',');
       writeFileSync(join(dir, `${id}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`);
       openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.csr`, '-subj', `/CN=${opts.commonName ?? names[0] ?? 'localhost'}`], dir);
-      const validity = opts.notBefore && opts.notAfter
-        ? ['-not_before', opts.notBefore, '-not_after', opts.notAfter]
-        : ['-days', String(opts.days ?? 2)];
-      openssl(['x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(Date.now() + serial),
-        ...validity, '-extfile', `${id}.ext`, '-out', `${id}.crt`], dir);
+      if (opts.notBefore && opts.notAfter) {
+        // OpenSSL 3.0's `x509 -req` cannot backdate; `openssl ca` can (expired-certificate tests).
+        signWithValidity(dir, id, opts.notBefore, opts.notAfter);
+      } else {
+        openssl(['x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(Date.now() + serial),
+          '-days', String(opts.days ?? 2), '-extfile', `${id}.ext`, '-out', `${id}.crt`], dir);
+      }
       const keyPath = join(dir, `${id}.key`);
       const certPath = join(dir, `${id}.crt`);
       return { keyPath, certPath, keyPem: readFileSync(keyPath, 'utf8'), certPem: readFileSync(certPath, 'utf8') };
