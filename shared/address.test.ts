@@ -145,15 +145,16 @@ describe('validateAddress: precise reasons', () => {
 });
 
 describe('parseAddressList: bounded time on hostile input', () => {
-  const fast = (input: string, ms = 250): ReturnType<typeof parseAddressList> => {
+  const fast = (input: string, ms = 1500): ReturnType<typeof parseAddressList> => {
     const t0 = performance.now();
     const r = parseAddressList(input);
     const took = performance.now() - t0;
     assert.ok(took < ms, `took ${took.toFixed(1)} ms for ${input.length} chars`);
     return r;
   };
+  // Limits are generous (the machine is shared); quadratic behaviour on 65k characters takes many seconds.
   it('100k characters are refused at once', () => {
-    const r = fast('a'.repeat(100_000), 5);
+    const r = fast('a'.repeat(100_000), 50);
     assert.equal(r.issues[0]?.key, 'address.listTooLong');
   });
   it('just under the limit: no "@", deep comment nesting, nested quotes and brackets, many separators', () => {
@@ -169,6 +170,8 @@ describe('parseAddressList: bounded time on hostile input', () => {
     fast('[' .repeat(n));
     fast('@'.repeat(n));
     fast('a@b '.repeat(n / 4));
+    fast('a@b:'.repeat(n / 4));
+    fast('x <a@b:'.repeat(n / 8));
     const many = fast(',a@x.example'.repeat(5000));
     assert.equal(many.issues.at(-1)?.key, 'address.tooManyAddresses');
   });

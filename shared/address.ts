@@ -397,6 +397,8 @@ export function parseAddressList(input: string): ParsedAddressList {
   const entries: ParsedAddress[] = [];
   let group: ParsedGroup | null = null;
   let current: Token[] = [];
+  /** current holds an "@" or "<" (kept as a flag: scanning current at each ":" would be quadratic). */
+  let currentHasAddress = false;
   let angleOpen = false;
   let mailboxCount = 0;
   let overflow = false;
@@ -415,6 +417,7 @@ export function parseAddressList(input: string): ParsedAddressList {
   const flush = (): void => {
     if (current.length > 0) emit(buildMailboxes(current));
     current = [];
+    currentHasAddress = false;
     angleOpen = false;
   };
 
@@ -438,6 +441,7 @@ export function parseAddressList(input: string): ParsedAddressList {
     switch (tok.type) {
       case '<':
         angleOpen = true;
+        currentHasAddress = true;
         current.push(tok);
         break;
       case ',':
@@ -448,13 +452,14 @@ export function parseAddressList(input: string): ParsedAddressList {
         if (group) closeGroup(tok.end);
         break;
       case ':':
-        if (!group && !current.some((t) => t.type === '@' || t.type === '<')) {
+        if (!group && !currentHasAddress) {
           const name = phraseText(current);
           group = { kind: 'group', name, members: [], start: current[0]?.start ?? tok.start, end: tok.end };
           current = [];
         } else current.push(tok);
         break;
       default:
+        if (tok.type === '@') currentHasAddress = true;
         current.push(tok);
     }
   }

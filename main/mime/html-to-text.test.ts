@@ -29,9 +29,26 @@ describe('htmlToText', () => {
   it('RTL and CJK text passes through', () => {
     assert.equal(htmlToText('<p dir="rtl">שלום עולם</p><p>你好</p>'), 'שלום עולם\n\n你好');
   });
-  it('is linear on hostile input', () => {
-    const t0 = performance.now();
-    htmlToText('<a href="x">'.repeat(20000) + '<'.repeat(100000) + '<p '.repeat(20000));
-    assert.ok(performance.now() - t0 < 2000);
+  it('is linear on hostile input (deep nesting, endless links, long white space)', () => {
+    const inputs = [
+      '<a href="https://x.example">t'.repeat(20000),
+      '<'.repeat(100000),
+      '<p '.repeat(20000),
+      '<ul><li>x'.repeat(5000),
+      '<blockquote>x'.repeat(5000),
+      'a' + ' '.repeat(200000) + 'b',
+      '&amp;'.repeat(50000),
+    ];
+    for (const input of inputs) {
+      const t0 = performance.now();
+      const out = htmlToText(input);
+      const took = performance.now() - t0;
+      assert.ok(took < 3000, `${took.toFixed(0)} ms for ${input.slice(0, 20)}…`);
+      assert.ok(out.length < input.length * 4, 'output does not grow quadratically');
+    }
+  });
+  it('nesting deeper than 8 levels is not indented further', () => {
+    const out = htmlToText('<blockquote>'.repeat(20) + 'deep');
+    assert.equal(out, '> '.repeat(8) + 'deep');
   });
 });

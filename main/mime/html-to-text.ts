@@ -39,14 +39,26 @@ interface Link {
   text: string;
 }
 
+/** Nesting deeper than this is not shown deeper: keeps hostile input from growing the output quadratically. */
+const MAX_VISIBLE_DEPTH = 8;
+
+const trimEndSpaces = (s: string): string => {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+  return end === s.length ? s : s.slice(0, end);
+};
+
 class TextBuilder {
   private out: string[] = [];
   private line = '';
+  /** Last character written to the line (checking line.endsWith would flatten a long rope each time). */
+  private lastChar = '';
   private pendingBreaks = 0;
   private wroteAnything = false;
   quoteDepth = 0;
   pre = 0;
-  links: Link[] = [];
+  /** The open link, if any (links do not nest in HTML; a new <a> ends the previous one). */
+  link: Link | null = null;
 
   /** Quote depth of blank lines between blocks: the shallower of where the break was asked for and now. */
   private breakQuote = 0;
@@ -62,14 +74,15 @@ class TextBuilder {
     this.wroteAnything = true;
   }
   private endLine(): void {
-    this.out.push(this.line.replace(/[ \t]+$/, ''));
+    this.out.push(trimEndSpaces(this.line));
     this.line = '';
+    this.lastChar = '';
   }
   private flushBreaks(): void {
     if (this.pendingBreaks === 0) return;
     if (this.line.length > 0) this.endLine();
     const depth = Math.min(this.breakQuote, this.quoteDepth);
-    for (let k = 1; k < this.pendingBreaks; k++) this.out.push('>'.repeat(depth));
+    for (let k = 1; k < this.pendingBreaks; k++) this.out.push('>'.repeat(Math.min(depth, MAX_VISIBLE_DEPTH)));
     this.pendingBreaks = 0;
   }
   private lineStart(): boolean {
@@ -86,16 +99,17 @@ class TextBuilder {
       return;
     }
     let t = raw.replace(/[ \t\r\n\f]+/g, ' ');
-    if (this.pendingBreaks > 0 || this.lineStart() || this.line.endsWith(' ')) t = t.replace(/^ /, '');
+    if (this.pendingBreaks > 0 || this.lineStart() || this.lastChar === ' ') t = t.replace(/^ /, '');
     if (t.length === 0) return;
     this.write(t);
   }
   private write(t: string): void {
     this.flushBreaks();
-    if (this.lineStart() && this.quoteDepth > 0) this.line = '> '.repeat(this.quoteDepth);
+    if (this.lineStart() && this.quoteDepth > 0) this.line = '> '.repeat(Math.min(this.quoteDepth, MAX_VISIBLE_DEPTH));
     this.line += t;
+    this.lastChar = t[t.length - 1] ?? this.lastChar;
     this.wroteAnything = true;
-    for (const l of this.links) l.text += t;
+    if (this.link) this.link.text += t;
   }
   /** Text that must start on its own (list markers): no leading-space trimming issues. */
   marker(m: string): void {
@@ -104,7 +118,7 @@ class TextBuilder {
   result(): string {
     if (this.line.length > 0) this.endLine();
     const text = this.out.join('\n').replace(/\u00a0/g, ' ');
-    return text.replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '');
+    return text.replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n').trimEnd();
   }
 }
 
@@ -113,7 +127,15 @@ export function htmlToText(html: string): string {
   const b = new TextBuilder();
   const lower = html.toLowerCase();
   const lists: Array<{ ordered: boolean; n: number }> = [];
-  const anchors: Array<{ link: Link | null }> = [];
+  const endLink = (): void => {
+    const link = b.link;
+    if (!link) return;
+    b.link = null;
+    const shown = link.text.trim();
+    const bare = link.href.replace(/^mailto:/i, '');
+    if (shown.length === 0) b.text(link.href);
+    else if (shown !== link.href && shown !== bare) b.text(` <${link.href}>`);
+  };
   const n = html.length;
   let i = 0;
   while (i < n) {
@@ -180,7 +202,7 @@ export function htmlToText(html: string): string {
         b.blockBreak(1);
         if (closing) continue;
         const list = lists[lists.length - 1];
-        const indent = '  '.repeat(Math.max(0, lists.length - 1));
+        const indent = '  '.repeat(Math.min(MAX_VISIBLE_DEPTH, Math.max(0, lists.length - 1)));
         if (list?.ordered) b.marker(`${indent}${list.n++}. `);
         else b.marker(`${indent}- `);
         continue;
@@ -204,21 +226,10 @@ export function htmlToText(html: string): string {
         continue;
       }
       case 'a': {
+        endLink();
         if (!closing) {
           const href = attr(tagText, 'href');
-          const link = href && /^(https?:|mailto:|ftp:|tel:)/i.test(href.trim()) ? { href: decodeEntities(href.trim()), text: '' } : null;
-          if (link) b.links.push(link);
-          anchors.push({ link });
-        } else {
-          const a = anchors.pop();
-          if (a?.link) {
-            b.links.splice(b.links.indexOf(a.link), 1);
-            const shown = a.link.text.trim();
-            const url = a.link.href;
-            const bare = url.replace(/^mailto:/i, '');
-            if (shown.length === 0) b.text(url);
-            else if (shown !== url && shown !== bare) b.text(` <${url}>`);
-          }
+          if (href && /^(https?:|mailto:|ftp:|tel:)/i.test(href.trim())) b.link = { href: decodeEntities(href.trim()), text: '' };
         }
         continue;
       }
@@ -226,6 +237,7 @@ export function htmlToText(html: string): string {
         if (brk !== undefined) b.blockBreak(brk);
     }
   }
+  endLink();
   return b.result();
 }
 
