@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiFailure } from './api.js';
 import { useI18n } from './i18n.js';
-import { outbox, readOutboxItem, readProgress, subscribePending, type OutboxItem, type OutboxProgress } from './pending-api.js';
+import { outbox, subscribeOutbox, type OutboxItem, type OutboxProgress } from './pending-api.js';
 
 /** The outbox, kept current through outbox.changed, with per-message progress from outbox.progress. */
 export function useOutbox(): { items: OutboxItem[] | null; progress: Record<string, OutboxProgress>; error: string | null } {
@@ -18,14 +18,13 @@ export function useOutbox(): { items: OutboxItem[] | null; progress: Record<stri
   }, [t]);
   useEffect(() => {
     reload();
-    const offChanged = subscribePending('outbox.changed', (payload) => {
-      if (Array.isArray(payload)) setItems(payload.map(readOutboxItem));
-      else reload();
+    const offChanged = subscribeOutbox('outbox.changed', ({ id, entry }) => {
+      setItems((list) => {
+        const rest = (list ?? []).filter((x) => x.id !== id);
+        return entry ? [...rest, entry] : rest;
+      });
     });
-    const offProgress = subscribePending('outbox.progress', (payload) => {
-      const p = readProgress(payload);
-      setProgress((all) => ({ ...all, [p.id]: p }));
-    });
+    const offProgress = subscribeOutbox('outbox.progress', (p) => setProgress((all) => ({ ...all, [p.id]: p })));
     return () => { offChanged(); offProgress(); };
   }, [reload]);
   return { items, progress, error };

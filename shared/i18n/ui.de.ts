@@ -277,6 +277,7 @@ export const uiDe: Record<keyof typeof uiEn, string> = {
   'outcome.showLog': 'Details',
   'outcome.showOutbox': 'Postausgang öffnen',
   'log.subtitle': 'Jeder Zustellversuch, mit dem, was der Server geantwortet hat.',
+  'log.searchLabel': 'Suche',
   'log.filters': 'Sendeprotokoll filtern',
   'log.search': 'Betreff, Empfänger, Fehler suchen',
   'log.status': 'Status',

@@ -275,6 +275,7 @@ export const uiEn = {
   'outcome.showLog': 'Details',
   'outcome.showOutbox': 'Open outbox',
   'log.subtitle': 'Every delivery attempt, with what the server answered.',
+  'log.searchLabel': 'Search',
   'log.filters': 'Filter the send log',
   'log.search': 'Search subject, recipients, errors',
   'log.status': 'Status',

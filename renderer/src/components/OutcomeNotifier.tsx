@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Section } from '../../../shared/contract/app.js';
 import { useI18n } from '../i18n.js';
-import { readOutcome, subscribePending } from '../pending-api.js';
+import { subscribeOutbox } from '../pending-api.js';
 import { explanationTitle } from './ExplanationView.js';
 import { useToasts, type ToastTone } from './Toasts.js';
 
@@ -11,20 +11,19 @@ const tones: Record<string, ToastTone> = { sent: 'success', sentWithWarnings: 'w
 export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): void }) {
   const { t, lang } = useI18n();
   const toasts = useToasts();
-  useEffect(() => subscribePending('outbox.outcome', (payload) => {
-    const o = readOutcome(payload);
-    const tone = tones[o.status] ?? 'info';
+  useEffect(() => subscribeOutbox('outbox.outcome', (o) => {
+    if (o.byPerson) return;
+    const tone = tones[o.state] ?? 'info';
     const subject = o.subject || t('compose.noSubject');
+    const refused = o.results.filter((r) => !r.accepted).map((r) => r.address);
     const reason = explanationTitle(o.explanation, lang);
-    const body = o.status === 'sentWithWarnings' && o.refused.length > 0
-      ? t('outcome.refused', { list: o.refused.join(', ') })
-      : reason ?? subject;
+    const body = o.state === 'sentWithWarnings' && refused.length > 0 ? t('outcome.refused', { list: refused.join(', ') }) : reason ?? subject;
     toasts.show({
       tone,
       key: `outcome-${o.id}`,
-      title: t(`outcome.${o.status}`, { subject }),
+      title: t(`outcome.${o.state}`, { subject }),
       body,
-      action: o.status === 'sent' || o.status === 'sentWithWarnings'
+      action: o.state === 'sent' || o.state === 'sentWithWarnings'
         ? { label: t('outcome.showLog'), run: () => onNavigate('log') }
         : { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },
     });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ClipboardEvent } from 'react';
 import { safeHref, sanitizeHtml } from '../../../shared/sanitize-html.js';
 import { useI18n } from '../i18n.js';
+import { Icon, type IconName } from './Icon.js';
 
 type Command = 'bold' | 'italic' | 'underline' | 'insertUnorderedList' | 'insertOrderedList' | 'link' | 'quote';
 
@@ -46,14 +47,14 @@ export function RichEditor({ html, onChange, labelledBy, id }: { html: string; o
     else document.execCommand('insertText', false, e.clipboardData.getData('text/plain'));
     emit();
   }
-  const buttons: Array<{ command: Command; label: string; glyph: string; shortcut?: string }> = [
+  const buttons: Array<{ command: Command; label: string; glyph?: string; icon?: IconName; shortcut?: string }> = [
     { command: 'bold', label: t('editor.bold'), glyph: 'B', shortcut: 'Ctrl+B' },
     { command: 'italic', label: t('editor.italic'), glyph: 'I', shortcut: 'Ctrl+I' },
     { command: 'underline', label: t('editor.underline'), glyph: 'U', shortcut: 'Ctrl+U' },
-    { command: 'insertUnorderedList', label: t('editor.bullets'), glyph: '•' },
-    { command: 'insertOrderedList', label: t('editor.numbers'), glyph: '1.' },
-    { command: 'quote', label: t('editor.quote'), glyph: '❝' },
-    { command: 'link', label: t('editor.link'), glyph: '🔗' },
+    { command: 'insertUnorderedList', label: t('editor.bullets'), icon: 'bullets' },
+    { command: 'insertOrderedList', label: t('editor.numbers'), icon: 'numbers' },
+    { command: 'quote', label: t('editor.quote'), icon: 'quote' },
+    { command: 'link', label: t('editor.link'), icon: 'link' },
   ];
   return (
     <div className="rich-editor">
@@ -61,7 +62,7 @@ export function RichEditor({ html, onChange, labelledBy, id }: { html: string; o
         {buttons.map((b) => (
           <button key={b.command} type="button" className={`tool tool--${b.command}`} aria-label={b.label}
             title={b.shortcut ? `${b.label} (${b.shortcut})` : b.label} onMouseDown={(e) => e.preventDefault()} onClick={() => run(b.command)}>
-            <span aria-hidden="true">{b.glyph}</span>
+            {b.icon ? <Icon name={b.icon} size={16} /> : <span aria-hidden="true">{b.glyph}</span>}
           </button>
         ))}
       </div>

@@ -7,7 +7,6 @@ import type { DiscoveredCandidate, DiscoveryResult, ProviderSummary } from '../.
 import { ApiFailure, call } from '../api.js';
 import { Icon } from '../components/Icon.js';
 import { useI18n } from '../i18n.js';
-import { discover } from '../pending-api.js';
 import { rememberSizeLimit } from '../size-limits.js';
 
 const providerColors = ['#2457c5', '#c2410c', '#15803d', '#7c3aed', '#be123c', '#0e7490'];
@@ -132,7 +131,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
     setFieldError(null);
     setPhase('discovering');
     try {
-      const found = await discover(address.trim());
+      const found = await call('autoconfig.discover', address.trim());
       setResult(found);
       const first = found.candidates[0];
       if (first) { setSettings(candidateSettings(first)); setManual(false); }

@@ -191,7 +191,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
       attachments: draft.attachments.map((a) => ({ path: a.ref, name: a.name, ...(a.contentType ? { contentType: a.contentType } : {}) })),
     };
     try {
-      const queued = await outbox.enqueue({ accountId: account.id, draft: message, ...(sendAt ? { sendAt } : {}), ...(draftId ? { draftId } : {}) });
+      const queued = await outbox.enqueue(message, { accountId: account.id, ...(sendAt ? { sendAt } : {}) });
       if (draftId) await call('drafts.delete', draftId).catch(() => false);
       const sent = draft;
       const sentDraftId = draftId;
@@ -211,7 +211,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
         action: undoable || sendAt ? {
           label: t('compose.undo'),
           run: () => {
-            outbox.action(sendAt ? 'cancel' : 'undo', queued.id)
+            outbox.undo(queued.id)
               .then(() => { setDraft(sent); setDraftId(sentDraftId); dirty.current = true; toasts.show({ tone: 'info', title: t('compose.toast.undone') }); })
               .catch((failure: unknown) => toasts.show({ tone: 'error', title: t('compose.toast.undoFailed'), body: failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure) }));
           },

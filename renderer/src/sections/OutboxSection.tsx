@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ComposeDraft } from '../../../shared/contract/compose.js';
+import type { RecipientsInput } from '../../../shared/message.js';
 import { ApiFailure, call } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ExplanationView } from '../components/ExplanationView.js';
@@ -26,8 +27,12 @@ const actionsFor: Record<OutboxState, Action[]> = {
 export const stateTone = (s: string): 'success' | 'warning' | 'danger' | 'accent' | 'neutral' =>
   s === 'sent' ? 'success' : s === 'sentWithWarnings' || s === 'deferred' || s === 'unconfirmed' ? 'warning' : s === 'failed' ? 'danger' : s === 'sending' ? 'accent' : 'neutral';
 
-const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(rec(x).address ?? ''))).filter(Boolean) : typeof v === 'string' && v ? [v] : []);
+/** Recipients as the draft holds them (typed text, mailboxes or groups) → chip texts. */
+function list(v: RecipientsInput | undefined): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return v.trim() ? [v] : [];
+  return v.flatMap((x) => (typeof x === 'string' ? [x] : 'group' in x ? x.members.map((m) => m.address) : [x.name ? `${x.name} <${x.address}>` : x.address]));
+}
 
 export function OutboxSection({ onNavigate }: SectionProps) {
   const { t, formatBytes, formatDateTime } = useI18n();
@@ -40,15 +45,15 @@ export function OutboxSection({ onNavigate }: SectionProps) {
   async function run(action: Action, item: OutboxItem) {
     try {
       if (action === 'edit') {
-        if (item.state !== 'cancelled' && item.state !== 'failed') await outbox.action('cancel', item.id);
-        const raw = rec((item as unknown as { draft?: unknown }).draft);
+        // Undo hands back exactly what was enqueued; it becomes a draft in the editor again.
+        const back = await outbox.undo(item.id);
+        const d = back.draft;
         const draft: ComposeDraft = {
-          accountId: item.accountId || null, to: list(raw.to).length ? list(raw.to) : item.recipients, cc: list(raw.cc), bcc: list(raw.bcc),
-          subject: item.subject, mode: typeof raw.html === 'string' && raw.html ? 'rich' : 'plain',
-          text: typeof raw.text === 'string' ? raw.text : '', html: typeof raw.html === 'string' ? raw.html : '', attachments: [],
+          accountId: back.accountId, to: list(d.to), cc: list(d.cc), bcc: list(d.bcc), subject: d.subject ?? '',
+          mode: d.html ? 'rich' : 'plain', text: d.text ?? '', html: d.html ?? '',
+          attachments: (d.attachments ?? []).map((a) => ({ ref: a.path, name: a.name ?? a.path.split(/[\\/]/).pop() ?? a.path, size: 0, ...(a.contentType ? { contentType: a.contentType } : {}) })),
         };
         await call('drafts.save', { draft });
-        await outbox.action('delete', item.id).catch(() => undefined);
         toasts.show({ tone: 'info', title: t('outbox.movedToDrafts') });
         onNavigate('compose');
         return;
@@ -84,7 +89,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
         {sorted.map((item) => {
           const p = progress[item.id];
           const tone = stateTone(item.state);
-          const pct = p && p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesSent / p.bytesTotal) * 100)) : null;
+          const pct = p && p.totalBytes ? Math.min(100, Math.round((p.bytesSent / p.totalBytes) * 100)) : null;
           return (
             <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={item.subject || t('compose.noSubject')}>
               <div className="outbox-item__head">
@@ -95,18 +100,21 @@ export function OutboxSection({ onNavigate }: SectionProps) {
               <div className="muted outbox-item__to">{t('outbox.to', { list: item.recipients.join(', ') })}</div>
               {item.state === 'sending' ? (
                 <div className="progress" role="progressbar" aria-label={t('outbox.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}
-                  aria-valuetext={p ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.bytesTotal) }) : t('outbox.connecting')}>
+                  aria-valuetext={p?.totalBytes ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.totalBytes) }) : t('outbox.connecting')}>
                   <div className={`progress__bar${pct === null ? ' progress__bar--indeterminate' : ''}`} style={pct !== null ? { width: `${pct}%` } : undefined} />
-                  <span className="progress__text">{p && p.bytesTotal > 0 ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.bytesTotal) }) : t('outbox.connecting')}</span>
+                  <span className="progress__text">{p?.totalBytes ? t('outbox.progressText', { sent: formatBytes(p.bytesSent), total: formatBytes(p.totalBytes) }) : t('outbox.connecting')}</span>
                 </div>
               ) : null}
               <div className="outbox-item__meta muted">
-                {item.state === 'waiting' && item.undoUntil ? <span><Icon name="clock" size={14} /> {t('outbox.undoUntil', { s: Math.max(0, Math.ceil((item.undoUntil - now) / 1000)) })}</span> : null}
+                {item.state === 'waiting' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.undoUntil', { s: Math.max(0, Math.ceil((item.nextAttemptAt - now) / 1000)) })}</span> : null}
                 {item.state === 'scheduled' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.scheduledFor', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
                 {item.state === 'deferred' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.nextRetry', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
                 {item.attemptCount > 0 ? <span>{t('outbox.attempts', { n: item.attemptCount })}</span> : null}
                 <span>{t('outbox.created', { when: formatDateTime(item.createdAt) })}</span>
               </div>
+              {item.results.some((r) => !r.accepted) ? (
+                <p className="field-warning" data-testid="refused">{t('outcome.refused', { list: item.results.filter((r) => !r.accepted).map((r) => r.address).join(', ') })}</p>
+              ) : null}
               {item.state === 'unconfirmed' ? <p className="banner banner--warning">{t('outbox.unconfirmed.help')}</p> : null}
               {(item.state === 'failed' || item.state === 'deferred' || item.state === 'unconfirmed' || item.state === 'sentWithWarnings') && (item.explanation || item.lastError)
                 ? <ExplanationView explanation={item.explanation} error={item.lastError} compact /> : null}

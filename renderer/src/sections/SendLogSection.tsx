@@ -100,7 +100,7 @@ export function SendLogSection(_props: SectionProps) {
       </header>
       <div className="log-filters" role="search" aria-label={t('log.filters')}>
         <div className="field field--search">
-          <label htmlFor={ids.search} className="visually-hidden">{t('log.search')}</label>
+          <label htmlFor={ids.search}>{t('log.searchLabel')}</label>
           <span className="field__icon" aria-hidden="true"><Icon name="search" size={16} /></span>
           <input id={ids.search} type="search" placeholder={t('log.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
         </div>
@@ -187,9 +187,18 @@ export function entryAsText(e: SendLogEntry, i18n: I18n): string {
   }
   if (e.results.length) lines.push('', `${t('log.detail.recipients')}:`, ...e.results.map((r) => `  ${r.accepted ? '✓' : '✗'} ${r.address}  ${r.code}${r.enhancedCode ? ` ${r.enhancedCode}` : ''} ${r.message}`));
   if (Object.keys(e.timings).length) lines.push('', `${t('log.detail.timings')}:`, ...Object.entries(e.timings).map(([k, v]) => `  ${k}: ${Math.round(v)} ms`));
-  if (e.tls) lines.push('', 'TLS:', ...Object.entries(e.tls).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
+  if (e.tls) lines.push('', 'TLS:', ...flatten(e.tls).map(([k, v]) => `  ${k}: ${v}`));
   if (e.transcript.length) lines.push('', `${t('log.detail.transcript')}:`, ...e.transcript.map((l) => `${l.dir}: ${l.line}`));
   return lines.join('\n');
+}
+
+/** TLS facts as label/value pairs; nested objects (the certificate) become "certificate subject". */
+function flatten(value: Record<string, unknown>, prefix = ''): Array<[string, string]> {
+  return Object.entries(value).flatMap(([k, v]): Array<[string, string]> => {
+    const label = prefix ? `${prefix} ${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return flatten(v as Record<string, unknown>, label);
+    return [[label, typeof v === 'string' ? v : JSON.stringify(v)]];
+  });
 }
 
 function download(name: string, type: string, content: string) {
@@ -273,7 +282,7 @@ function LogDetail({ id, accountName }: { id: number; accountName(id: string | n
         <section aria-labelledby="log-tls">
           <h3 id="log-tls">{t('log.detail.tls')}</h3>
           <dl className="facts facts--tight">
-            {Object.entries(entry.tls).map(([k, v]) => <div key={k} className="facts__pair"><dt>{k}</dt><dd>{typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)}</dd></div>)}
+            {flatten(entry.tls).map(([k, v]) => <div key={k} className="facts__pair"><dt>{k}</dt><dd>{v}</dd></div>)}
           </dl>
         </section>
       ) : null}

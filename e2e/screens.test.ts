@@ -1,0 +1,117 @@
+/**
+ * Every screen in both languages and both themes: screenshots for people to look at, and
+ * axe-core on each screen with no serious or critical violations.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { skipUnless } from '../main/testing/environment.js';
+import { describeViolations, seedAccount, seedLog, seriousAxeViolations } from './fixtures.js';
+import { chromiumAvailable, launchChromium, openApp, rendererBuilt, screenshotDir, serveRenderer, type AppPage } from './harness.js';
+
+let browser: Browser | undefined;
+let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+const ready = () => chromiumAvailable() && rendererBuilt();
+
+before(async () => {
+  if (!ready()) return;
+  server = await serveRenderer();
+  browser = await launchChromium();
+  console.log(`screenshots: ${screenshotDir}`);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function check(app: AppPage, name: string, found: string[]) {
+  await app.page.waitForTimeout(150);
+  await app.screenshot(name);
+  const violations = await seriousAxeViolations(app.page);
+  if (violations.length > 0) found.push(`${name}:\n${describeViolations(violations)}`);
+}
+
+for (const lang of ['de', 'en'] as const) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`every screen in ${lang} (${colorScheme}): screenshots and axe`, async (t) => {
+      if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
+      const app = await openApp(browser!, server!.url, { locale: lang === 'de' ? 'de-DE' : 'en-GB', colorScheme });
+      const found: string[] = [];
+      const tag = `${lang}-${colorScheme}`;
+      const { page } = app;
+      try {
+        // First run: no account yet → the wizard.
+        await page.locator('nav button[data-section="accounts"]').click();
+        await page.locator('.wizard').first().waitFor();
+        await page.locator('input[type="email"]').fill('erika@example.org');
+        await check(app, `wizard-start-${tag}`, found);
+        await page.locator('nav button[data-section="compose"]').click();
+        await page.locator('.empty').waitFor();
+        await check(app, `compose-no-account-${tag}`, found);
+
+        const account = await seedAccount(app.services, { signature: lang === 'de' ? 'Viele Grüße\nErika' : 'Best regards,\nErika' });
+        await seedAccount(app.services, { address: 'erika.m@firma.example', displayName: 'Erika M. (Firma)', host: 'mail.firma.example', port: 465 });
+        seedLog(app.services, 240, account.id);
+        await app.services.service['drafts.save']({ draft: { accountId: account.id, to: ['anna@example.org'], cc: [], bcc: [], subject: lang === 'de' ? 'Angebot für den Sommer' : 'Summer offer', mode: 'plain', text: 'Hallo Anna,\n\nanbei…', html: '', attachments: [] } });
+        await app.reload();
+
+        await page.locator('nav button[data-section="compose"]').click();
+        await page.locator('form.compose').waitFor();
+        const to = page.locator('.address-field input').first();
+        await to.pressSequentially('anna@example.org,Ben Becker <ben@example.net>,kaputt@,');
+        await page.locator('.compose input[type="text"]').last().fill(lang === 'de' ? 'Grüße aus Köln – Übergabe' : 'Handover from Cologne');
+        await page.locator('textarea.body-editor').click();
+        await page.keyboard.press('Control+Home');
+        await page.keyboard.type(lang === 'de' ? 'Hallo zusammen,\n\nhier die Unterlagen.' : 'Hi all,\n\nhere are the documents.');
+        await check(app, `compose-${tag}`, found);
+        await page.getByRole('radio', { name: lang === 'de' ? 'Formatiert' : 'Formatted' }).click();
+        await page.locator('.rich-editor__body').waitFor();
+        await page.locator('button[aria-controls="drafts-panel"]').click();
+        await page.locator('#drafts-panel').waitFor();
+        await check(app, `compose-rich-drafts-${tag}`, found);
+
+        await page.locator('nav button[data-section="outbox"]').click();
+        await page.locator('main h1').waitFor();
+        await check(app, `outbox-empty-${tag}`, found);
+        // Entries in every state the screen distinguishes, as the outbox reports them.
+        const base = { accountId: account.id, from: account.address, messageId: null, firstAttemptAt: null, overdue: false, offline: false, lastError: null, explanation: null, results: [] };
+        const now = Date.now();
+        const shown = [
+          { ...base, id: 'o1', state: 'sending' as const, subject: lang === 'de' ? 'Präsentation mit Video' : 'Slides with video', recipients: ['anna@example.org', 'ben@example.net'], size: 18_400_000, createdAt: now - 60_000, updatedAt: now, nextAttemptAt: null, attemptCount: 1 },
+          { ...base, id: 'o2', state: 'deferred' as const, subject: lang === 'de' ? 'Protokoll der Sitzung' : 'Minutes', recipients: ['chris@firma.example'], size: 24_000, createdAt: now - 3_600_000, updatedAt: now, nextAttemptAt: now + 600_000, attemptCount: 2 },
+          { ...base, id: 'o3', state: 'unconfirmed' as const, subject: lang === 'de' ? 'Rechnung März' : 'Invoice March', recipients: ['dora@example.com'], size: 81_000, createdAt: now - 7_200_000, updatedAt: now, nextAttemptAt: null, attemptCount: 1 },
+          { ...base, id: 'o4', state: 'scheduled' as const, subject: lang === 'de' ? 'Geburtstagsgrüße' : 'Happy birthday', recipients: ['emil@verein.example'], size: 3_000, createdAt: now - 100_000, updatedAt: now, nextAttemptAt: now + 86_400_000, attemptCount: 0 },
+        ];
+        for (const entry of shown) app.services.events.emit('outbox.changed', { id: entry.id, entry });
+        app.services.events.emit('outbox.progress', { id: 'o1', accountId: account.id, phase: 'data', bytesSent: 7_300_000, totalBytes: 18_400_000 });
+        await page.locator('.progress').waitFor();
+        await check(app, `outbox-${tag}`, found);
+
+        await page.locator('nav button[data-section="log"]').click();
+        await page.locator('.log-row').first().waitFor();
+        await page.locator('.log-row').nth(3).click();
+        await page.locator('.transcript').waitFor();
+        await check(app, `log-${tag}`, found);
+
+        await page.locator('nav button[data-section="accounts"]').click();
+        await page.locator('.account-card').first().waitFor();
+        await check(app, `accounts-${tag}`, found);
+        await page.locator('.account-card').first().getByRole('button', { name: lang === 'de' ? 'Bearbeiten' : 'Edit' }).click();
+        await page.locator('.account-editor').waitFor();
+        await check(app, `accounts-edit-${tag}`, found);
+        await page.locator('.account-card').nth(1).getByRole('button', { name: lang === 'de' ? 'Löschen' : 'Delete' }).click();
+        await page.locator('dialog[open]').waitFor();
+        await check(app, `accounts-delete-confirm-${tag}`, found);
+        await page.keyboard.press('Escape');
+
+        await page.locator('nav button[data-section="settings"]').click();
+        await page.locator('main h1').waitFor();
+        await check(app, `settings-${tag}`, found);
+
+        assert.deepEqual(found, [], found.join('\n\n'));
+      } finally {
+        await app.close();
+      }
+    });
+  }
+}
