@@ -187,16 +187,17 @@ describe('cancel, unconfirmed, end of data', () => {
     { name: 'BDAT, streamed large body', extensions: ['PIPELINING', 'ENHANCEDSTATUSCODES', '8BITMIME', 'CHUNKING'], big: true, markAtMail: false },
   ]) {
     test(`the end-of-data mark is written before the final dot reaches the server (${variant.name})`, async (t) => {
-      let h!: Harness;
+      const box: { h: Harness | null } = { h: null };
       const seen: Array<{ at: string; marked: boolean }> = [];
-      const marked = (): boolean => h.repos.outbox.list({ states: ['sending'] }).some((e) => e.endOfDataAt !== null);
+      const marked = (): boolean => (box.h?.repos.outbox.list({ states: ['sending'] }) ?? []).some((e) => e.endOfDataAt !== null);
       const srv = await startFaultServer((c) => converse(c, {
         extensions: variant.extensions,
         mail: () => { seen.push({ at: 'mail', marked: marked() }); return '250 2.1.0 ok'; },
         afterDot: () => { seen.push({ at: 'dot', marked: marked() }); return '250 2.0.0 ok'; },
       }));
       t.after(() => srv.close());
-      h = createHarness({ host: srv.host, port: srv.port });
+      const h = createHarness({ host: srv.host, port: srv.port });
+      box.h = h;
       t.after(() => h.close());
       const ob = h.make();
       await ob.start();

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startTestSmtpServer } from '../testing/smtp-test-server.js';
-import { greetAndEhlo, startFaultServer, type FaultConnection } from '../testing/smtp-fault-server.js';
 import { ManualClock } from './clock.js';
 import { entryDirOf } from './files.js';
 import { createHarness, draft, until } from './testing/harness.js';
@@ -211,5 +210,15 @@ describe('outbox: undo and send later', () => {
     assert.equal(srv.messages.length, 2);
     // The Date header is the chosen time, not the time of pressing Send.
     assert.match(srv.messages[0]?.raw.toString() ?? '', /Date: Mon, 06 Jan 2025 10:00:00/);
+  });
+});
+
+describe('outbox: words', () => {
+  test('German and English catalogues have the same keys, and every refusal kind has a text', async () => {
+    const { outboxDe } = await import('../../shared/i18n/outbox.de.js');
+    const { outboxEn } = await import('../../shared/i18n/outbox.en.js');
+    assert.deepEqual(Object.keys(outboxDe).sort(), Object.keys(outboxEn).sort());
+    const source = (await import('node:fs')).readFileSync(new URL('./errors.ts', import.meta.url), 'utf8');
+    for (const m of source.matchAll(/'outbox\.([A-Za-z]+)'/g)) assert.ok(outboxEn[`outbox.err.${m[1] ?? ''}`], `text for ${m[1] ?? ''}`);
   });
 });

@@ -14,6 +14,7 @@ import { createAddressHistoryRepository } from '../store/address-history.js';
 import { createDraftRepository } from '../store/drafts.js';
 import { createComposeService } from './compose-service.js';
 import { createEventHub, type EventHub } from './events.js';
+import { createOutboxService, type OutboxServiceHandle } from './outbox-service.js';
 import { createSendLogService } from './sendlog-service.js';
 import { createSettingsFile } from './settings-file.js';
 
@@ -42,6 +43,8 @@ export interface Services {
   events: EventHub;
   db: Database;
   secrets: SecretStore;
+  /** The outbox worker: call `outbox.start()` once the host is ready (reconciles, then sends). */
+  outbox: OutboxServiceHandle;
   close(): Promise<void>;
 }
 
@@ -72,8 +75,11 @@ export function createServices(options: ServicesOptions): Services {
     onDraftsChanged: (id) => events.emit('drafts.changed', { id }),
   });
 
+  const outbox = createOutboxService({ db, secrets, dataDir: options.dataDir, settings: () => settings.get(), events });
+
   const service: PostboteService = {
     ...accounts,
+    ...outbox.handlers,
     ...createAutoconfigService({ onlineIspLookup: () => settings.get().onlineIspLookup }),
     ...sendLog,
     ...compose,
@@ -108,7 +114,11 @@ export function createServices(options: ServicesOptions): Services {
     events,
     db,
     secrets,
-    close: async () => { db.close(); },
+    outbox,
+    close: async () => {
+      await outbox.stop();
+      db.close();
+    },
   };
 }
 

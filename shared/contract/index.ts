@@ -8,6 +8,7 @@ import { accountEvents, accountMethods } from './accounts.js';
 import { appEvents, appMethods } from './app.js';
 import { autoconfigMethods } from './autoconfig.js';
 import { composeEvents, composeMethods } from './compose.js';
+import { outboxEvents, outboxMethods } from './outbox.js';
 import { sendLogEvents, sendLogMethods } from './sendlog.js';
 
 export const contractMethods = {
@@ -16,12 +17,14 @@ export const contractMethods = {
   ...autoconfigMethods,
   ...sendLogMethods,
   ...composeMethods,
+  ...outboxMethods,
 };
 export const contractEvents = {
   ...appEvents,
   ...accountEvents,
   ...sendLogEvents,
   ...composeEvents,
+  ...outboxEvents,
 };
 
 export type ContractMethods = typeof contractMethods;

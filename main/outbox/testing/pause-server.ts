@@ -89,6 +89,14 @@ export async function startPauseServer(): Promise<PauseServer> {
         mode = 'body';
         bodyHeld = false;
         send('354 End data with <CR><LF>.<CR><LF>\r\n');
+        if (state.target === 'dataBody') {
+          // Stop reading as the body starts: a large body backs up in the client mid-stream; a small
+          // one may sit unread in our socket buffer, final dot included.
+          bodyHeld = true;
+          socket.pause();
+          await hold('dataBody', socket);
+          socket.resume();
+        }
       } else if (verb === 'RSET' || verb === 'NOOP') send('250 2.0.0 Ok\r\n');
       else if (verb === 'QUIT') { send('221 2.0.0 Bye\r\n'); socket.end(); }
       else send('502 5.5.2 Error: command not recognized\r\n');
@@ -122,7 +130,7 @@ export async function startPauseServer(): Promise<PauseServer> {
     };
     socket.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
-      busy = busy.then(pump).catch(() => socket.destroy());
+      busy = busy.then(pump).catch(() => { socket.destroy(); });
     });
     busy = (async () => {
       await hold('greeting', socket);
