@@ -3,6 +3,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogues, translate } from './index.js';
 import { autoconfigDe } from './autoconfig.de.js';
+import { composeDe } from './compose.de.js';
+import { composeEn } from './compose.en.js';
 import { errorsDe } from './errors.de.js';
 import { storeDe } from './store.de.js';
 import { uiDe } from './ui.de.js';
@@ -18,7 +20,7 @@ test('German and English have the same keys with the same placeholders', () => {
 
 test('no domain catalogue redefines another domain\'s key', () => {
   const seen = new Map<string, string>();
-  for (const [domain, table] of Object.entries({ ui: uiDe, errors: errorsDe, store: storeDe, autoconfig: autoconfigDe })) {
+  for (const [domain, table] of Object.entries({ ui: uiDe, errors: errorsDe, store: storeDe, autoconfig: autoconfigDe, compose: composeDe })) {
     for (const key of Object.keys(table)) {
       assert.equal(seen.get(key), undefined, `${key} is defined by both ${seen.get(key)} and ${domain}`);
       seen.set(key, domain);
@@ -30,4 +32,14 @@ test('translate fills placeholders and never returns undefined', () => {
   assert.equal(translate('de', 'settings.undoSend.seconds', { n: 10 }), '10 Sekunden');
   assert.equal(translate('en', 'settings.undoSend.seconds', { n: 10 }), '10 seconds');
   assert.equal(translate('en', 'no.such.key'), 'no.such.key');
+});
+
+test('every composer error kind has a text in both languages', async () => {
+  const source = (await import('node:fs')).readFileSync(new URL('../../main/mime/errors.ts', import.meta.url), 'utf8');
+  const kinds = [...source.matchAll(/\| '(compose\.\w+)'/g)].map((m) => m[1]);
+  assert.ok(kinds.length >= 10);
+  for (const kind of kinds) {
+    assert.ok(composeEn[`err.${kind}`], `en: err.${kind}`);
+    assert.ok(catalogues.de[`err.${kind}`], `de: err.${kind}`);
+  }
 });

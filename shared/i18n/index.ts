@@ -6,6 +6,8 @@
 import type { Lang } from '../domain.js';
 import { autoconfigDe } from './autoconfig.de.js';
 import { autoconfigEn } from './autoconfig.en.js';
+import { composeDe } from './compose.de.js';
+import { composeEn } from './compose.en.js';
 import { errorsDe } from './errors.de.js';
 import { errorsEn } from './errors.en.js';
 import { storeDe } from './store.de.js';
@@ -15,8 +17,8 @@ import { uiDe } from './ui.de.js';
 import { uiEn } from './ui.en.js';
 
 export const catalogues: Record<Lang, Catalogue> = {
-  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe },
-  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn },
+  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe },
+  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn },
 };
 
 export const translate = createTranslator(catalogues);
