@@ -10,7 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { accountsCommand } from './accounts.js';
-import { CliError, EX, createCtx, detectLang, type CliIo, type Ctx } from './common.js';
+import { CliError, EX, createCtx, detectLang, wrap, type CliIo, type Ctx } from './common.js';
 import { discoverCommand } from './discover.js';
 import { logCommand } from './log.js';
 import { probeCommand } from './probe.js';
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     if (e instanceof CliError) {
       if (json) ctx.out(JSON.stringify(errorJson(ctx, e), null, 2));
-      ctx.err(`${ctx.t('cli.label.error')}: ${ctx.t(e.key, e.params)}`);
+      for (const line of wrap(`${ctx.t('cli.label.error')}: ${ctx.t(e.key, e.params)}`, 0)) ctx.err(line);
       if (e.code === EX.USAGE) ctx.err(ctx.t('cli.usage.helpHint', { command: first }));
       else if (e.code === EX.DATAERR) ctx.err(ctx.t('cli.send.nothingSent'));
       return e.code;
@@ -88,6 +88,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** The real process: argv, stdio, environment; sets the exit code. */
 export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // Output piped into `head` that stops reading is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+  }
   const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
   const code = await main(argv, io);
   // Let pending output drain, then leave: a lingering QUIT or keychain handle must not hold the process.
