@@ -3,17 +3,23 @@
 //   node scripts/run-tests.mjs unit|e2e|all [extra files or globs…]
 // Unit tests sit beside the code (*.test.ts); browser tests live in e2e/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, globSync } from 'node:fs';
+import { existsSync, globSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // The keychain tests and the app's account flows need a real Secret Service. Without a
 // desktop session, run the whole suite inside a private D-Bus session with gnome-keyring
 // unlocked by a throwaway password (nothing here touches a person's real keychain).
 const onPath = (tool) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(`${dir}/${tool}`));
 if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.POSTBOTE_NO_DBUS_WRAP && onPath('dbus-run-session') && onPath('gnome-keyring-daemon')) {
+  // A fresh XDG_DATA_HOME: the daemon creates a new login keyring with our password instead
+  // of finding the machine's own (locked, with a password we do not know).
+  const keyringHome = mkdtempSync(join(tmpdir(), 'postbote-keyring-'));
   const inner = `printf 'postbote-test-keyring' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$0" "$@"`;
   const wrapped = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner, process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit', env: { ...process.env, POSTBOTE_NO_DBUS_WRAP: '1', POSTBOTE_TEST_KEYRING: '1' },
+    stdio: 'inherit', env: { ...process.env, XDG_DATA_HOME: keyringHome, POSTBOTE_NO_DBUS_WRAP: '1', POSTBOTE_TEST_KEYRING: '1' },
   });
+  rmSync(keyringHome, { recursive: true, force: true });
   process.exit(wrapped.status ?? 1);
 }
 

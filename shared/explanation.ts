@@ -128,7 +128,8 @@ function lookup(key: string, lang: Lang): string {
 
 function renderParam(value: TextParam, lang: Lang): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB').format(value);
+  // No digit grouping: numbers here are ports, reply codes and counts ("Port 10465", not "Port 10.465").
+  if (typeof value === 'number') return String(value);
   if ('ref' in value) return lookup(value.ref, lang);
   if ('enhanced' in value) return describeEnhancedCode(value.enhanced, lang) ?? value.enhanced;
   return formatMb(value.mb, lang);

@@ -6,6 +6,8 @@
 import type { Lang } from '../domain.js';
 import { autoconfigDe } from './autoconfig.de.js';
 import { autoconfigEn } from './autoconfig.en.js';
+import { cliDe } from './cli.de.js';
+import { cliEn } from './cli.en.js';
 import { composeDe } from './compose.de.js';
 import { composeEn } from './compose.en.js';
 import { errorsDe } from './errors.de.js';
@@ -17,8 +19,8 @@ import { uiDe } from './ui.de.js';
 import { uiEn } from './ui.en.js';
 
 export const catalogues: Record<Lang, Catalogue> = {
-  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe },
-  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn },
+  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe, ...cliDe },
+  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn, ...cliEn },
 };
 
 export const translate = createTranslator(catalogues);
