@@ -21,6 +21,27 @@ export class BodyEncoder {
   }
 
   push(chunk: Uint8Array): Buffer {
+    // Most bodies (base64 attachments above all) are already clean: pass them on uncopied.
+    if (!this.pendingCr && chunk.length > 0) {
+      let start = this.atLineStart;
+      let clean = true;
+      for (let i = 0; i < chunk.length; i++) {
+        const b = chunk[i] as number;
+        if (b === CR) {
+          if (chunk[i + 1] !== LF) { clean = false; break; }
+          i++;
+          start = true;
+          continue;
+        }
+        if (b === LF || (start && b === DOT && this.dotStuff)) { clean = false; break; }
+        start = false;
+      }
+      if (clean) {
+        this.atLineStart = start;
+        this.bytes += chunk.length;
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      }
+    }
     const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
     let o = 0;
     let i = 0;

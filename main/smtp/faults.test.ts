@@ -572,3 +572,24 @@ test('concurrent sends over CHUNKING + PIPELINING go out back to back; replies m
     s.close();
   });
 });
+
+test('a BDAT block refused mid-stream stops the body early with a data error', T, async () => {
+  let blocksSeen = 0;
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'CHUNKING']);
+    await c.expect(/^MAIL/); await c.expect(/^RCPT/);
+    c.send('250 ok\r\n250 ok\r\n');
+    const head = await c.expect(/^BDAT \d+$/);
+    await c.readBytes(Number(head.split(' ')[1]));
+    blocksSeen++;
+    c.send('552 5.3.4 too much\r\n');
+    await c.nextLine(3000);
+  }, async (srv) => {
+    const line = Buffer.from(`${'z'.repeat(998)}\r\n`);
+    const body = Readable.from((function* () { for (let i = 0; i < 20_000; i++) yield line; })());
+    const err = await rejection(sendMail(options(srv), { ...msg, body }));
+    assert.equal(err.detail.phase, 'data');
+    assert.equal(err.detail.code, 552);
+  });
+  assert.equal(blocksSeen, 1);
+});

@@ -824,13 +824,33 @@ export class SmtpSession {
     let pendingBuf: Buffer[] = [];
     let pendingLen = 0;
     const flush = async (last: boolean): Promise<void> => {
-      const data = Buffer.concat(pendingBuf);
+      const parts = pendingBuf;
+      const len = pendingLen;
       pendingBuf = [];
       pendingLen = 0;
-      const head = `BDAT ${data.length}${last ? ' LAST' : ''}`;
+      const head = `BDAT ${len}${last ? ' LAST' : ''}`;
       if (blocks < 3 || last) this.transcript.add('C', 'data', head);
       blocks++;
-      if (!this.wire.write(Buffer.concat([Buffer.from(`${head}\r\n`), data]))) await this.wire.drain(this.timeouts.dataBlock);
+      if (!last) unanswered++;
+      // Header and chunks go out as they are (no copy into one block).
+      let ok = this.wire.write(`${head}\r\n`);
+      for (const p of parts) ok = this.wire.write(p);
+      if (!ok) await this.wire.drain(this.timeouts.dataBlock);
+      // Replies to earlier blocks are checked as they arrive: nothing piles up, a refusal stops us early.
+      // (Only replies owed to earlier blocks: the final reply is read by the caller.)
+      while (unanswered > 0) {
+        const r = this.wire.takeQueued();
+        if (!r) break;
+        checkBlock(r);
+      }
+    };
+    let unanswered = 0;
+    const checkBlock = (r: SmtpReply): void => {
+      unanswered--;
+      if (r.code !== 250) {
+        this.needsReset = true;
+        throw SmtpError.fromReply('data', r, 'the server refused a BDAT block', { context: this.ctx() });
+      }
     };
     try {
       for await (const chunk of this.encodedBody(pre, whole, false)) {
@@ -846,14 +866,8 @@ export class SmtpSession {
       throw this.abandonBody(e);
     }
     this.transcript.add('I', 'data', `<message body, ${sent} bytes in ${blocks} BDAT blocks>`);
-    // Replies to all but the last block: each must be 250.
-    for (let i = 0; i < blocks - 1; i++) {
-      const r = await this.wire.read('dataBlock', this.timeouts.dataBlock);
-      if (r.code !== 250) {
-        this.needsReset = true;
-        throw SmtpError.fromReply('data', r, 'the server refused a BDAT block', { context: this.ctx() });
-      }
-    }
+    // The remaining replies to all but the last block: each must be 250.
+    while (unanswered > 0) checkBlock(await this.wire.read('dataBlock', this.timeouts.dataBlock));
     return sent;
   }
 

@@ -111,6 +111,11 @@ export class Wire {
     }
   }
 
+  /** A reply that has already arrived, without waiting (null if none). */
+  takeQueued(): SmtpReply | null {
+    return this.queue.shift() ?? null;
+  }
+
   /** The next reply, or a timeout named after the phase. */
   read(timeoutName: keyof SmtpTimeouts, ms: number): Promise<SmtpReply> {
     const queued = this.queue.shift();
