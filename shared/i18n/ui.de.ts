@@ -287,6 +287,7 @@ export const uiDe: Record<keyof typeof uiEn, string> = {
   'log.from': 'Ab Datum',
   'log.to': 'Bis Datum',
   'log.count': '{n} Einträge',
+  'log.countOne': '1 Eintrag',
   'log.countMore': 'Mindestens {n} Einträge',
   'log.entries': 'Einträge im Sendeprotokoll',
   'log.empty.title': 'Keine Einträge',

@@ -285,6 +285,7 @@ export const uiEn = {
   'log.from': 'From date',
   'log.to': 'To date',
   'log.count': '{n} entries',
+  'log.countOne': '1 entry',
   'log.countMore': 'At least {n} entries',
   'log.entries': 'Send log entries',
   'log.empty.title': 'No entries',

@@ -17,7 +17,7 @@ export function ExplanationView({ explanation, error, compact }: { explanation: 
     );
   }
   const words = renderExplanation(parsed.data, lang);
-  const tone = parsed.data.autoRetry || parsed.data.retryable ? 'warning' : 'error';
+  const tone = parsed.data.autoRetry || parsed.data.retryable || parsed.data.kind === 'recipient.partialSuccess' ? 'warning' : 'error';
   return (
     <div className={`explanation explanation--${tone}`} role="group" aria-label={t('explanation.label')}>
       <h3 className="explanation__title"><Icon name={tone === 'warning' ? 'warning' : 'error'} /> {words.title}</h3>

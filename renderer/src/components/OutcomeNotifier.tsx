@@ -17,12 +17,12 @@ export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): 
     const subject = o.subject || t('compose.noSubject');
     const refused = o.results.filter((r) => !r.accepted).map((r) => r.address);
     const reason = explanationTitle(o.explanation, lang);
-    const body = o.state === 'sentWithWarnings' && refused.length > 0 ? t('outcome.refused', { list: refused.join(', ') }) : reason ?? subject;
+    const body = o.state === 'sentWithWarnings' && refused.length > 0 ? t('outcome.refused', { list: refused.join(', ') }) : reason;
     toasts.show({
       tone,
-      key: `outcome-${o.id}`,
+      key: `message-${o.id}`,
       title: t(`outcome.${o.state}`, { subject }),
-      body,
+      ...(body ? { body } : {}),
       action: o.state === 'sent' || o.state === 'sentWithWarnings'
         ? { label: t('outcome.showLog'), run: () => onNavigate('log') }
         : { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },

@@ -55,10 +55,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               <div className="toast__text">
                 <strong>{toast.title}</strong>
                 {toast.body ? <span>{toast.body}</span> : null}
+                {toast.action ? (
+                  <button type="button" className="btn btn--small toast__action" onClick={() => { toast.action?.run(); dismiss(toast.id); }}>{toast.action.label}</button>
+                ) : null}
               </div>
-              {toast.action ? (
-                <button type="button" className="btn btn--small" onClick={() => { toast.action?.run(); dismiss(toast.id); }}>{toast.action.label}</button>
-              ) : null}
               <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={() => dismiss(toast.id)}><Icon name="close" size={16} /></button>
             </div>
           ))}

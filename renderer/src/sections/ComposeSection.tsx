@@ -204,7 +204,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
       const undoable = sendAt === undefined && settings.undoSendSeconds > 0;
       toasts.show({
         tone: 'info',
-        key: `send-${queued.id}`,
+        key: `message-${queued.id}`,
         title: sendAt ? t('compose.toast.scheduled', { when: formatDateTime(sendAt) }) : undoable ? t('compose.toast.sending', { n: settings.undoSendSeconds }) : t('compose.toast.queued'),
         body: sent.subject || t('compose.noSubject'),
         duration: undoable ? settings.undoSendSeconds * 1000 : 5000,

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Account } from '../../../shared/account.js';
 import { ExplanationSchema, renderExplanation } from '../../../shared/explanation.js';
 import type { SendLogEntry, SendLogQuery, SendLogStatus, SendLogSummary } from '../../../shared/sendlog.js';
@@ -31,7 +31,7 @@ function toQuery(f: Filters): SendLogQuery {
 }
 
 export function SendLogSection(_props: SectionProps) {
-  const { t, formatDateTime, formatBytes } = useI18n();
+  const { t } = useI18n();
   const accounts = useAccounts();
   const ids = { status: useId(), account: useId(), from: useId(), to: useId(), search: useId(), list: useId() };
   const [filters, setFilters] = useState<Filters>(noFilters);
@@ -69,7 +69,7 @@ export function SendLogSection(_props: SectionProps) {
       .finally(() => { loadingMore.current = false; });
   }, [cursor, filters]);
 
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
   useEffect(() => { if (lastIndex >= entries.length - 50) loadMore(); }, [lastIndex, entries.length, loadMore]);
@@ -131,7 +131,7 @@ export function SendLogSection(_props: SectionProps) {
       <div className="log-split">
         <div className="log-list card">
           <div className="log-list__count muted" aria-live="polite">
-            {loading ? t('common.loading') : t(cursor ? 'log.countMore' : 'log.count', { n: entries.length })}
+            {loading ? t('common.loading') : t(cursor ? 'log.countMore' : entries.length === 1 ? 'log.countOne' : 'log.count', { n: entries.length })}
           </div>
           {!loading && entries.length === 0 ? (
             <div className="empty"><h2>{t('log.empty.title')}</h2><p>{t(filters === noFilters ? 'log.empty.body' : 'log.empty.filtered')}</p></div>
@@ -141,26 +141,10 @@ export function SendLogSection(_props: SectionProps) {
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {items.map((row) => {
                 const e = entries[row.index];
-                if (!e) return null;
-                return (
-                  <div key={e.id} id={`${ids.list}-${e.id}`} role="option" aria-selected={selected === e.id}
-                    className={`log-row${selected === e.id ? ' log-row--selected' : ''}${row.index === active ? ' log-row--active' : ''}`}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
-                    onClick={() => { setActive(row.index); setSelected(e.id); }}>
-                    <span className={`dot dot--${stateTone(e.status)}`} aria-hidden="true" />
-                    <div className="log-row__main">
-                      <div className="log-row__top">
-                        <strong className="log-row__subject">{e.subject || t('compose.noSubject')}</strong>
-                        <span className="log-row__time muted">{formatDateTime(e.time)}</span>
-                      </div>
-                      <div className="log-row__bottom muted">
-                        <span className="log-row__status">{t(`state.${e.status}`)}</span>
-                        <span className="log-row__to">{e.recipients.join(', ')}</span>
-                        {e.size !== null ? <span className="log-row__size">{formatBytes(e.size)}</span> : null}
-                      </div>
-                    </div>
-                  </div>
-                );
+                return e ? (
+                  <LogRow key={e.id} entry={e} domId={`${ids.list}-${e.id}`} top={row.start} selected={selected === e.id} active={row.index === active}
+                    onPick={() => { setActive(row.index); setSelected(e.id); }} />
+                ) : null;
               })}
             </div>
           </div>
@@ -174,6 +158,32 @@ export function SendLogSection(_props: SectionProps) {
     </div>
   );
 }
+
+/** One row of the list; memoised so scrolling renders only the rows that come into view. */
+const LogRow = memo(function LogRow({ entry: e, domId, top, selected, active, onPick }: {
+  entry: SendLogSummary; domId: string; top: number; selected: boolean; active: boolean; onPick(): void;
+}) {
+  const { t, formatDateTime, formatBytes } = useI18n();
+  return (
+    <div id={domId} role="option" aria-selected={selected}
+      className={`log-row${selected ? ' log-row--selected' : ''}${active ? ' log-row--active' : ''}`}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      onClick={onPick}>
+      <span className={`dot dot--${stateTone(e.status)}`} aria-hidden="true" />
+      <div className="log-row__main">
+        <div className="log-row__top">
+          <strong className="log-row__subject">{e.subject || t('compose.noSubject')}</strong>
+          <span className="log-row__time muted">{formatDateTime(e.time)}</span>
+        </div>
+        <div className="log-row__bottom muted">
+          <span className="log-row__status">{t(`state.${e.status}`)}</span>
+          <span className="log-row__to">{e.recipients.join(', ')}</span>
+          {e.size !== null ? <span className="log-row__size">{formatBytes(e.size)}</span> : null}
+        </div>
+      </div>
+    </div>
+  );
+}, (a, b) => a.entry === b.entry && a.top === b.top && a.selected === b.selected && a.active === b.active && a.domId === b.domId);
 
 /** The entry as text for a support desk: explanation, recipients, timings, TLS, transcript. */
 export function entryAsText(e: SendLogEntry, i18n: I18n): string {
@@ -224,7 +234,7 @@ function LogDetail({ id, accountName }: { id: number; accountName(id: string | n
     call('log.get', id).then((e) => { if (alive) setEntry(e); }).catch((f: unknown) => { if (alive) setError(f instanceof ApiFailure ? t(f.error.messageKey, f.error.params) : String(f)); });
     return () => { alive = false; };
   }, [id, t]);
-  const timings = useMemo(() => Object.entries(entry?.timings ?? {}), [entry]);
+  const timings = useMemo(() => Object.entries(entry?.timings ?? {}).filter(([phase]) => phase !== 'total'), [entry]);
   if (error) return <div className="banner banner--error" role="alert">{error}</div>;
   if (!entry) return <p className="muted" aria-busy="true">{t('common.loading')}</p>;
   const maxTiming = Math.max(1, ...timings.map(([, v]) => v));
