@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import type { PeerCertificate } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer, type PeerCertificate } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { createSelfSigned } from '../testing/test-ca.js';
 import { startFaultServer } from '../testing/smtp-fault-server.js';
@@ -252,6 +253,21 @@ describe('against smtp-server', () => {
     }
   });
 
+  test('warm session keeps the connection alive with NOOP and closes after the idle limit', T, async () => {
+    const warm = new WarmSession({ ...conn(starttls), credentials: creds, timeouts: { keepAlive: 100 }, idleCloseMs: 600 });
+    try {
+      await warm.open();
+      await new Promise((r) => setTimeout(r, 350));
+      const noops = warm.info?.transcript.filter((e) => e.line === 'NOOP').length ?? 0;
+      assert.ok(noops >= 2, `expected NOOPs, saw ${noops}`);
+      assert.equal(warm.isOpen, true);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(warm.isOpen, false, 'closed after the idle limit');
+    } finally {
+      await warm.close();
+    }
+  });
+
   test('connection refused and unknown host: phases connect and dns with the system code', T, async () => {
     const srv = await startTestSmtpServer({ noStartTls: true });
     const port = srv.port;
@@ -279,6 +295,26 @@ describe('against smtp-server', () => {
       await v6.close();
     }
   });
+});
+
+test('TLS below 1.2 is refused (a 1.0 client can talk to this server: the test can fail)', T, async () => {
+  const cert = sharedTestCa().issue();
+  const server = createTlsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => { s.end('220 old\r\n'); });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const control = await new Promise<string>((resolve) => {
+      const c = tlsConnect({ port, host: '127.0.0.1', ca: sharedTestCa().caCertPem, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0', servername: 'localhost' }, () => { resolve(c.getProtocol() ?? ''); c.destroy(); });
+      c.on('error', () => resolve('failed'));
+    });
+    if (control !== 'TLSv1.1') return; // this OpenSSL cannot speak old TLS at all
+    const err = await rejection(probe({ host: '127.0.0.1', port, security: 'tls', servername: 'localhost', extraCaPem: sharedTestCa().caCertPem }));
+    assert.equal(err.detail.phase, 'tls');
+    assert.match(err.detail.systemCode ?? '', /PROTOCOL|VERSION/);
+  } finally {
+    server.close();
+  }
 });
 
 test('IP hosts are matched against IP SANs (Node mishandles IPv6 literals)', () => {
