@@ -51,8 +51,10 @@ async function runChain(work: string, childFile: string, chain: number, rounds: 
       const target = targets[(round + chain) % targets.length] ?? 'random';
       srv.target = target === 'random' ? null : target;
       srv.holdMs = 1000;
-      const bigEvery = target === 'dataBody' ? '2' : target === 'random' ? '0' : '4';
-      const child = spawn(process.execPath, ['--no-warnings', childFile, dataDir, `c${chain}r${round}`, '2', bigEvery], {
+      // Every dataBody round starts with a large (streamed) body; the rest are small, so the backlog stays cheap.
+      const bigEvery = target === 'dataBody' ? '2' : '0';
+      const count = target === 'random' ? '2' : '1';
+      const child = spawn(process.execPath, ['--no-warnings', childFile, dataDir, `c${chain}r${round}`, count, bigEvery], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -105,7 +107,9 @@ async function runChain(work: string, childFile: string, chain: number, rounds: 
       reconciled.requeued += last.requeued.length;
       reconciled.unconfirmed += last.unconfirmed.length;
       reconciled.debrisRemoved += last.debris.length;
-      await until(() => repos.outbox.list({ states: ['queued', 'sending', 'deferred', 'waiting'] }).length === 0, 60_000, 'queue drained');
+      const open = (): string => JSON.stringify(repos.outbox.list({ states: ['queued', 'sending', 'deferred', 'waiting'] }).map((e) => [e.state, e.attemptCount, e.lastError?.kind]));
+      await until(() => repos.outbox.list({ states: ['queued', 'sending', 'deferred', 'waiting'] }).length === 0, 100_000, 'queue drained')
+        .catch((e: unknown) => { throw new Error(`${String(e)}: ${open()}`); });
       await ob.idle();
       await ob.stop();
 

@@ -73,7 +73,7 @@ export async function removeEntryFiles(dataDir: string, id: string): Promise<voi
   await rm(entryDirOf(dataDir, id), { recursive: true, force: true });
 }
 
-/** Removes snapshot folders whose entry does not exist (older than minAgeMs). Returns the names removed. */
+/** Removes snapshot folders not to be kept (older than minAgeMs). Returns the names removed. */
 export async function collectDebris(dataDir: string, exists: (id: string) => boolean, now: number, minAgeMs: number): Promise<string[]> {
   const root = outboxDirOf(dataDir);
   let names: string[];

@@ -422,7 +422,12 @@ export class Outbox {
     if (requeued.length > 0) this.emit('outbox.notice', { kind: 'reconciledRequeued', ids: requeued });
     if (unconfirmed.length > 0) this.emit('outbox.notice', { kind: 'reconciledUnconfirmed', ids: unconfirmed });
     if (overdue.length > 0) this.emit('outbox.notice', { kind: 'overdueScheduled', ids: overdue });
-    const debris = await collectDebris(this.d.dataDir, (id) => this.repo.get(id) !== undefined, Date.now(), this.d.debrisMinAgeMs ?? 60_000);
+    // Folders of entries that are gone, or sent (a crash between "sent" and the clean-up), are debris.
+    const keep = (id: string): boolean => {
+      const state = this.repo.get(id)?.state;
+      return state !== undefined && state !== 'sent' && state !== 'sentWithWarnings';
+    };
+    const debris = await collectDebris(this.d.dataDir, keep, Date.now(), this.d.debrisMinAgeMs ?? 60_000);
     await cleanStaging(this.d.dataDir, Date.now(), 7 * 24 * 3600_000);
     this.started = true;
     this.plan();

@@ -36,7 +36,7 @@ const count = Number(countArg);
 const bigEvery = Number(bigEveryArg);
 for (let i = 0; i < count; i++) {
   const big = bigEvery > 0 && i % bigEvery === 0;
-  const text = big ? 'A line of a long message body, long enough to be streamed.\n'.repeat(6000) : `Hello ${tag}-${i}\n`;
+  const text = big ? 'A line of a long message body, long enough to be streamed.\n'.repeat(4700) : `Hello ${tag}-${i}\n`;
   const s = await outbox.enqueue(
     { from: { address: 'alice@example.test' }, to: ['bob@example.test'], subject: `kill ${tag}-${i}`, text },
     { accountId: account.id },
