@@ -593,3 +593,17 @@ test('a BDAT block refused mid-stream stops the body early with a data error', T
   });
   assert.equal(blocksSeen, 1);
 });
+
+test('AbortSignal during connect/greeting: cancelled promptly, socket closed', T, async () => {
+  await withServer(async (c) => { await c.nextLine(5000); }, async (srv) => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const t0 = Date.now();
+    const err = await rejection(SmtpSession.open(options(srv, { signal: ac.signal, timeouts: { ...fast, greeting: 10_000 } })));
+    assert.equal(err.detail.cause, 'cancelled');
+    assert.equal(err.detail.phase, 'greeting');
+    assert.ok(Date.now() - t0 < 2000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(srv.connections[0]?.closed, true);
+  });
+});

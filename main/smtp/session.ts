@@ -301,8 +301,7 @@ export class SmtpSession {
       this.wire.holdAfterNextReply();
       const r = await this.command('starttls', 'STARTTLS');
       if (r.code !== 220) {
-        const err = SmtpError.fromReply('starttls', r, 'the server refused STARTTLS; the account requires TLS, so nothing else was sent', { context: { ...this.ctx(), tlsRequired: true } });
-        throw new SmtpError({ ...err.detail, cause: r.code === 421 ? 'reply' : 'reply' });
+        throw SmtpError.fromReply('starttls', r, 'the server refused STARTTLS; the account requires TLS, so nothing else was sent', { context: { ...this.ctx(), tlsRequired: true } });
       }
       const plain = this.wire.socket;
       if (this.wire.injectedBytes > 0 || plain.readableLength > 0) {
