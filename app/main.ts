@@ -107,6 +107,8 @@ if (!app.requestSingleInstanceLock()) {
     });
     mainWindow = createWindow();
     registerIpc(services, () => mainWindow?.webContents, log);
+    // Reconcile what a crash left behind, then send what is due.
+    void services.outbox.start();
     Menu.setApplicationMenu(buildMenu(app.getLocale().startsWith('de') ? 'de' : 'en', (section) => services?.events.emit('app.navigate', { section })));
     const mailto = mailtoFrom(process.argv);
     if (mailto) mainWindow.webContents.once('did-finish-load', () => services?.events.emit('app.mailto', { url: mailto }));

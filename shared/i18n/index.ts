@@ -12,6 +12,8 @@ import { composeDe } from './compose.de.js';
 import { composeEn } from './compose.en.js';
 import { errorsDe } from './errors.de.js';
 import { errorsEn } from './errors.en.js';
+import { outboxDe } from './outbox.de.js';
+import { outboxEn } from './outbox.en.js';
 import { storeDe } from './store.de.js';
 import { storeEn } from './store.en.js';
 import { createTranslator, type Catalogue } from './translate.js';
@@ -19,8 +21,8 @@ import { uiDe } from './ui.de.js';
 import { uiEn } from './ui.en.js';
 
 export const catalogues: Record<Lang, Catalogue> = {
-  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe, ...cliDe },
-  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn, ...cliEn },
+  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe, ...cliDe, ...outboxDe },
+  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn, ...cliEn, ...outboxEn },
 };
 
 export const translate = createTranslator(catalogues);

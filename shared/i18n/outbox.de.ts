@@ -17,11 +17,6 @@ export const outboxDe: Record<string, string> = {
   'outbox.progress.data': 'Nachricht wird übertragen ({sent} von {total}) …',
   'outbox.progress.other': 'Im Gespräch mit dem Server …',
   'outbox.action.undo': 'Rückgängig',
-  'outbox.action.cancel': 'Senden abbrechen',
-  'outbox.action.retryNow': 'Jetzt erneut versuchen',
-  'outbox.action.markArrived': 'Ist angekommen',
-  'outbox.action.resend': 'Erneut senden',
-  'outbox.action.delete': 'Entfernen',
   'outbox.unconfirmed.explain':
     'Die ganze Nachricht hat den Server erreicht, aber die Verbindung brach ab, bevor der Server sie bestätigt hat. Sie ist vielleicht angekommen. Fragen Sie bei einem Empfänger nach oder sehen Sie im Ordner „Gesendet“ nach und wählen Sie dann „Ist angekommen“ oder „Erneut senden“ (die Kopie behält dieselbe Message-ID, sodass die meisten Mailprogramme ein Duplikat erkennen).',
   'outbox.notice.overdueScheduled': '{count} Nachricht(en), deren geplanter Zeitpunkt verstrich, während Postbote geschlossen war, wurden jetzt gesendet.',

@@ -17,11 +17,6 @@ export const outboxEn: Record<string, string> = {
   'outbox.progress.data': 'Sending the message ({sent} of {total})…',
   'outbox.progress.other': 'Talking to the server…',
   'outbox.action.undo': 'Undo',
-  'outbox.action.cancel': 'Stop sending',
-  'outbox.action.retryNow': 'Try again now',
-  'outbox.action.markArrived': 'It arrived',
-  'outbox.action.resend': 'Send again',
-  'outbox.action.delete': 'Remove',
   'outbox.unconfirmed.explain':
     'The whole message reached the server, but the connection broke before the server confirmed it. It may have arrived. Check with a recipient or in your sent folder, then choose "It arrived" or "Send again" (the copy keeps the same Message-ID, so most mail programs recognise a duplicate).',
   'outbox.notice.overdueScheduled': '{count} message(s) scheduled for a time while Postbote was closed were sent now.',
