@@ -128,6 +128,15 @@ test('the whole journey: wizard, compose to three recipients with an attachment,
     await app.screenshot('journey-log-detail-en-light');
     await axe(app, 'log');
 
+    // Who was written to comes back as a suggestion.
+    await page.locator('nav button[data-section="compose"]').click();
+    await page.locator('.address-field input').first().pressSequentially('Car');
+    const option = page.getByRole('option', { name: /Carla/ });
+    await option.waitFor();
+    await app.screenshot('journey-suggestion-en-light');
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('.chip').first().innerText(), /carla@example\.net/);
+
     // It arrived, attachment intact.
     const received = await until(() => srv.messages[0], 'the message at the server');
     assert.ok(received);

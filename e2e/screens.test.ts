@@ -43,8 +43,12 @@ for (const lang of ['de', 'en'] as const) {
         // First run: no account yet → the wizard.
         await page.locator('nav button[data-section="accounts"]').click();
         await page.locator('.wizard').first().waitFor();
-        await page.locator('input[type="email"]').fill('erika@example.org');
+        await page.locator('input[type="email"]').fill('erika.mustermann@gmail.com');
+        await page.locator('input[type="password"]').fill('app-passwort');
         await check(app, `wizard-start-${tag}`, found);
+        await page.locator('form.wizard button[type="submit"]').click();
+        await page.locator('.provider__name').waitFor({ timeout: 20000 });
+        await check(app, `wizard-provider-${tag}`, found);
         await page.locator('nav button[data-section="compose"]').click();
         await page.locator('.empty').waitFor();
         await check(app, `compose-no-account-${tag}`, found);

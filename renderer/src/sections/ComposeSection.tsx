@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { Account } from '../../../shared/account.js';
 import type { ComposeDraft, DraftAttachment, DraftSummary } from '../../../shared/contract/compose.js';
+import { parseAddressList } from '../../../shared/address.js';
 import { parseMailto } from '../../../shared/mailto.js';
 import type { MessageDraftInput } from '../../../shared/message.js';
 import { htmlToPlainText, sanitizeHtml, textToHtml } from '../../../shared/sanitize-html.js';
@@ -27,6 +28,15 @@ const SIGNATURE_SEPARATOR = '-- ';
 const signatureBlock = (signature: string | undefined): string => (signature?.trim() ? `\n\n${SIGNATURE_SEPARATOR}\n${signature.trim()}` : '');
 /** Base64 grows attachments by 4/3 plus line breaks; headers and body add a little. */
 export const estimateMessageSize = (attachmentBytes: number, bodyLength: number): number => Math.ceil(attachmentBytes * 1.37) + bodyLength * 2 + 2048;
+
+/** Chips as mailboxes (name and address apart), so the outbox and the address history keep the names. */
+function toMailboxes(chips: string[]): Array<string | { name: string; address: string }> {
+  return chips.flatMap((chip) => {
+    const parsed = parseAddressList(chip);
+    if (!parsed.ok) return [chip];
+    return parsed.mailboxes.map((m) => (m.name ? { name: m.name, address: m.address } : m.address));
+  });
+}
 
 function swapSignature(text: string, from: Account | undefined, to: Account | undefined): string {
   const old = signatureBlock(from?.signature);
@@ -184,7 +194,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
     const html = draft.mode === 'rich' ? sanitizeHtml(draft.html) : undefined;
     const message: MessageDraftInput = {
       from: { name: account.displayName, address: account.address },
-      to: draft.to, cc: draft.cc, bcc: draft.bcc,
+      to: toMailboxes(draft.to), cc: toMailboxes(draft.cc), bcc: toMailboxes(draft.bcc),
       subject: draft.subject,
       text: draft.mode === 'plain' ? draft.text : htmlToPlainText(html ?? ''),
       ...(html ? { html } : {}),
