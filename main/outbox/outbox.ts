@@ -299,10 +299,10 @@ export class Outbox {
 
   async retryNow(id: string): Promise<OutboxEntrySummary> {
     const e = this.require(id);
-    if (!['deferred', 'failed', 'scheduled', 'waiting', 'queued'].includes(e.state)) {
+    if (!['deferred', 'failed', 'cancelled', 'scheduled', 'waiting', 'queued'].includes(e.state)) {
       throw new OutboxError('outbox.notRetryable', { id, state: e.state }, `entry ${id} is ${e.state}`);
     }
-    const patch = e.state === 'failed'
+    const patch = e.state === 'failed' || e.state === 'cancelled'
       ? { nextAttemptAt: null, attemptCount: 0, firstAttemptAt: null, lastError: null }
       : { nextAttemptAt: null };
     const next = e.state === 'queued' ? e : this.repo.transition(id, [e.state], 'queued', patch);
@@ -720,11 +720,7 @@ export class Outbox {
     const draft = asRecord({ ...p, explanation: state === 'queued' ? p.explanation ?? null : expl, offline });
     let next: OutboxEntry;
     if (state === 'cancelled') {
-      // sending → queued → cancelled in one transaction: a crash never leaves it queued.
-      next = this.d.db.transaction(() => {
-        this.repo.transition(entry.id, ['sending'], 'queued', {});
-        return this.repo.transition(entry.id, ['queued'], 'cancelled', { nextAttemptAt: null, lastError, draft });
-      });
+      next = this.repo.transition(entry.id, ['sending'], 'cancelled', { nextAttemptAt: null, lastError, draft });
     } else if (state === 'queued') {
       next = this.repo.transition(entry.id, ['sending'], 'queued', { nextAttemptAt: null, endOfDataAt: null });
     } else {

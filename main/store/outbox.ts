@@ -19,13 +19,15 @@ export const outboxTransitions: Readonly<Record<OutboxState, readonly OutboxStat
   scheduled: ['waiting', 'queued', 'sending', 'cancelled'],
   waiting: ['scheduled', 'queued', 'sending', 'cancelled'],
   queued: ['scheduled', 'waiting', 'sending', 'cancelled', 'failed'],
-  sending: ['sent', 'sentWithWarnings', 'deferred', 'failed', 'unconfirmed', 'queued'],
+  // sending → cancelled: the person stopped it before the final dot (it stays listed, never 'sent').
+  sending: ['sent', 'sentWithWarnings', 'deferred', 'failed', 'unconfirmed', 'queued', 'cancelled'],
   deferred: ['scheduled', 'waiting', 'queued', 'sending', 'failed', 'cancelled'],
   failed: ['scheduled', 'queued', 'cancelled'],
   unconfirmed: ['queued', 'sent', 'failed', 'cancelled'],
   sent: [],
   sentWithWarnings: [],
-  cancelled: [],
+  // A cancelled message can be sent again ("retry now") or brought back to the composer.
+  cancelled: ['queued'],
 };
 
 export interface OutboxEnvelope {
