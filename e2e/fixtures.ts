@@ -39,7 +39,7 @@ export async function seedAccount(services: Services, overrides: Partial<{ addre
     address: overrides.address ?? 'erika@example.org',
     host: overrides.host ?? 'smtp.example.org',
     port: overrides.port ?? 587,
-    security: 'starttls',
+    security: overrides.port === 465 ? 'tls' : 'starttls',
     username: overrides.username ?? overrides.address ?? 'erika@example.org',
     ...(overrides.providerId ? { providerId: overrides.providerId } : {}),
     ...(overrides.signature ? { signature: overrides.signature } : {}),

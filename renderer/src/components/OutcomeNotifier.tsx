@@ -28,5 +28,8 @@ export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): 
         : { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },
     });
   }), [t, lang, toasts, onNavigate]);
+  useEffect(() => subscribeOutbox('outbox.notice', (notice) => {
+    toasts.show({ tone: notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info', title: t(`notice.${notice.kind}`), action: { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') } });
+  }), [t, toasts, onNavigate]);
   return null;
 }

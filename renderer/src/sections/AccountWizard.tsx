@@ -268,7 +268,17 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
           </div>
         ) : (
           <>
-            {!chosen ? <div className="banner banner--info" role="status">{t('wizard.notFound')}</div> : null}
+            {!chosen ? (
+              <div className="banner banner--info" role="status">
+                {t('wizard.notFound')}
+                {result && result.attempts.length > 0 ? (
+                  <details className="attempts">
+                    <summary>{t('wizard.tried', { n: result.attempts.length })}</summary>
+                    <ul>{result.attempts.map((a, i) => <li key={i}><code>{a.target}</code> – {t(`wizard.attempt.${a.outcome}`)}</li>)}</ul>
+                  </details>
+                ) : null}
+              </div>
+            ) : null}
             <ServerFields value={settings} onChange={setSettings} />
             {chosen ? <button type="button" className="link-btn" onClick={() => { setManual(false); setSettings(candidateSettings(chosen)); }}>{t('wizard.useFound')}</button> : null}
           </>

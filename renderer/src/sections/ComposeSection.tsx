@@ -252,7 +252,10 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   }
 
   return (
-    <div className="page page--compose" onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void send(); } }}>
+    <div className="page page--compose" onKeyDown={(e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void send(); }
+      else if (e.key === 'Escape' && (showLater || showDrafts)) { e.preventDefault(); setShowLater(false); setShowDrafts(false); }
+    }}>
       <header className="page__header">
         <div>
           <h1>{t('section.compose.title')}</h1>

@@ -238,6 +238,7 @@ function LogDetail({ id, accountName }: { id: number; accountName(id: string | n
   if (error) return <div className="banner banner--error" role="alert">{error}</div>;
   if (!entry) return <p className="muted" aria-busy="true">{t('common.loading')}</p>;
   const maxTiming = Math.max(1, ...timings.map(([, v]) => v));
+  const phaseLabel = (phase: string) => { const key = `phase.${phase}`; const words = t(key); return words === key ? phase : words; };
   const text = () => entryAsText(entry, i18n);
   return (
     <article className="log-detail__inner" aria-labelledby="log-detail-title">
@@ -280,7 +281,7 @@ function LogDetail({ id, accountName }: { id: number; accountName(id: string | n
           <dl className="timings">
             {timings.map(([phase, ms]) => (
               <div key={phase} className="timings__row">
-                <dt>{phase}</dt>
+                <dt title={phase}>{phaseLabel(phase)}</dt>
                 <dd><span className="timings__bar" style={{ width: `${Math.max(2, (ms / maxTiming) * 100)}%` }} /><span className="timings__ms">{Math.round(ms)} ms</span></dd>
               </div>
             ))}
