@@ -29,7 +29,7 @@ export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): 
     });
   }), [t, lang, toasts, onNavigate]);
   useEffect(() => subscribeOutbox('outbox.notice', (notice) => {
-    toasts.show({ tone: notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info', title: t(`notice.${notice.kind}`), action: { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') } });
+    toasts.show({ tone: notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info', title: t(`outbox.notice.${notice.kind}`, { count: notice.ids.length }), action: { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') } });
   }), [t, toasts, onNavigate]);
   return null;
 }

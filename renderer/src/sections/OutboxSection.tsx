@@ -109,6 +109,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
                 {item.state === 'waiting' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.undoUntil', { s: Math.max(0, Math.ceil((item.nextAttemptAt - now) / 1000)) })}</span> : null}
                 {item.state === 'scheduled' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.scheduledFor', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
                 {item.state === 'deferred' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.nextRetry', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
+                {item.state === 'deferred' && item.offline ? <span>{t('outbox.state.deferredOffline')}</span> : null}
                 {item.attemptCount > 0 ? <span>{t('outbox.attempts', { n: item.attemptCount })}</span> : null}
                 <span>{t('outbox.created', { when: formatDateTime(item.createdAt) })}</span>
               </div>
