@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer } from '../testing/smtp-server.js';
 import { createTestCa, type TestCa } from '../testing/test-ca.js';
 import { discoverSettings, type DiscoveryDeps, type Probe } from './discover.js';
 import { createHttpsFetcher } from './fetch.js';

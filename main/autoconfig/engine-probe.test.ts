@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from '../testing/smtp-server.js';
 import { createSelfSigned, createTestCa, type TestCa } from '../testing/test-ca.js';
 import { classifyProbeFailure, createEngineProber, testConnection } from './engine-probe.js';
 

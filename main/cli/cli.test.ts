@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer } from '../testing/smtp-server.js';
 import { configXml, startDnsServer, startWebServers, xmlRoute, type TestDns, type TestWeb } from '../autoconfig/test-servers.js';
 import { keyringAvailable } from '../secrets/keyring-session.js';
 import { skipUnless } from '../testing/environment.js';

@@ -9,7 +9,7 @@
  *   await srv.close();
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions } from './smtp-server.js';
 import { createTestCa, type TestCa } from './test-ca.js';
 
 export interface TestSmtpServerOptions {
