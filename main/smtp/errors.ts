@@ -3,7 +3,7 @@
  * `detail` is the shared FailureDetail the error explainer reads.
  */
 import type { DeliveryPhase, FailureDetail } from '../../shared/errors.js';
-import type { SmtpErrorShape } from './types.js';
+import type { RecipientResult, SmtpErrorShape } from './types.js';
 import type { SmtpReply } from './reply-parser.js';
 
 export type SmtpErrorCause =
@@ -22,12 +22,14 @@ export type SmtpErrorCause =
 export class SmtpError extends Error implements SmtpErrorShape {
   readonly detail: FailureDetail;
   readonly mayHaveBeenDelivered: boolean;
+  readonly recipientResults?: readonly RecipientResult[];
 
-  constructor(detail: FailureDetail, opts: { mayHaveBeenDelivered?: boolean; cause?: unknown } = {}) {
+  constructor(detail: FailureDetail, opts: { mayHaveBeenDelivered?: boolean; cause?: unknown; recipientResults?: readonly RecipientResult[] } = {}) {
     super(detail.message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SmtpError';
     this.detail = detail;
     this.mayHaveBeenDelivered = opts.mayHaveBeenDelivered ?? false;
+    if (opts.recipientResults) this.recipientResults = opts.recipientResults.map((r) => ({ ...r }));
   }
 
   get phase(): DeliveryPhase {
@@ -36,7 +38,9 @@ export class SmtpError extends Error implements SmtpErrorShape {
 
   /** Same error, marked as possibly delivered (the final reply never came). */
   withMayHaveBeenDelivered(): SmtpError {
-    return new SmtpError({ ...this.detail, message: `${this.detail.message} (after the whole message was sent: it may have been delivered)` }, { mayHaveBeenDelivered: true, cause: this });
+    return new SmtpError({ ...this.detail, message: `${this.detail.message} (after the whole message was sent: it may have been delivered)` }, {
+      mayHaveBeenDelivered: true, cause: this, ...(this.recipientResults ? { recipientResults: this.recipientResults } : {}),
+    });
   }
 
   static fromReply(phase: DeliveryPhase, reply: SmtpReply, what: string, extra: Partial<FailureDetail> = {}): SmtpError {

@@ -8,7 +8,7 @@ import test from 'node:test';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { greetAndEhlo, startFaultServer, type FaultScript, type FaultServer } from '../testing/smtp-fault-server.js';
 import { sharedTestCa } from '../testing/smtp-test-server.js';
-import { SmtpError, SmtpSession, probe, sendMail, type SmtpConnectOptions } from './index.js';
+import { SmtpError, SmtpSession, probe, sendMail, type SmtpConnectOptions, type TranscriptEntry } from './index.js';
 
 const T = { timeout: 20_000 };
 const fast = { connect: 2000, tlsHandshake: 2000, greeting: 2000, command: 2000, dataBlock: 2000, endOfData: 2000 };
@@ -293,11 +293,68 @@ test('every recipient refused: no body byte is sent', T, async () => {
     c.send('250 ok\r\n550 no such user\r\n550 no such user\r\n554 no valid recipients\r\n');
     await c.nextLine(1000);
   }, async (srv) => {
-    const err = await rejection(sendMail(options(srv), { ...msg, envelope: { from: 'a@example.test', to: ['x@e.test', 'y@e.test'] } }));
+    const transcript: TranscriptEntry[] = [];
+    const err = await rejection(sendMail(options(srv, { onTranscript: (e) => transcript.push(e) }), { ...msg, envelope: { from: 'a@example.test', to: ['x@e.test', 'y@e.test'] } }));
     assert.equal(err.detail.phase, 'rcpt');
     assert.equal(err.detail.code, 550);
     assert.deepEqual(err.detail.recipients, ['x@e.test', 'y@e.test']);
     assert.doesNotMatch(srv.allReceived(), /Subject|hello/);
+    // Each recipient's own reply travels with the error.
+    assert.deepEqual(err.recipientResults, [
+      { address: 'x@e.test', accepted: false, code: 550, message: 'no such user' },
+      { address: 'y@e.test', accepted: false, code: 550, message: 'no such user' },
+    ]);
+    // Pipelined replies arrive together, but each is filed under the command it answers.
+    const replies = transcript.filter((e) => e.dir === 'S' && !e.line.startsWith('220') && !/^250[- ](fault|PIPELINING)/.test(e.line));
+    assert.deepEqual(replies.map((e) => [e.phase, e.line]), [['mail', '250 ok'], ['rcpt', '550 no such user'], ['rcpt', '550 no such user'], ['data', '554 no valid recipients']]);
+  });
+});
+
+test('onEndOfData: called once right before the end of the message; a hook that throws keeps the end back', T, async () => {
+  // DATA, small body: the hook runs after 354, before the body with its dot.
+  let calls = 0;
+  let receivedAtHook = '';
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING']);
+    await c.expect(/^MAIL/); await c.expect(/^RCPT/); await c.expect(/^DATA/);
+    c.send('250 ok\r\n250 ok\r\n354 go\r\n');
+    await c.readData();
+    c.send('250 2.0.0 queued as Q1\r\n');
+    await c.nextLine(1000);
+  }, async (srv) => {
+    const r = await sendMail(options(srv), { ...msg, onEndOfData: () => { calls++; receivedAtHook = srv.allReceived(); } });
+    assert.equal(r.queueId, 'Q1');
+    assert.equal(calls, 1);
+    assert.match(receivedAtHook, /DATA/);
+    assert.doesNotMatch(receivedAtHook, /hello/);
+  });
+  // DATA, streamed large body: the hook throws, so the dot never goes out and nothing may have been delivered.
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING']);
+    await c.expect(/^MAIL/); await c.expect(/^RCPT/); await c.expect(/^DATA/);
+    c.send('250 ok\r\n250 ok\r\n354 go\r\n');
+    await c.readData(1500);
+  }, async (srv) => {
+    const chunks = Array.from({ length: 400 }, () => Buffer.from(`${'b'.repeat(998)}\r\n`));
+    const err = await rejection(sendMail(options(srv), { ...msg, body: Readable.from(chunks), onEndOfData: () => { throw new Error('disk full'); } }));
+    assert.equal(err.detail.cause, 'cancelled');
+    assert.equal(err.mayHaveBeenDelivered, false);
+    assert.match(err.message, /disk full/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(srv.allReceived().includes('b'.repeat(998)), 'the body went out');
+    assert.doesNotMatch(srv.allReceived(), /\r\n\.\r\n/);
+  });
+  // CHUNKING, one flight: the hook aborts the send, so neither envelope nor BDAT LAST is written.
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'CHUNKING']);
+    await c.nextLine(1000);
+  }, async (srv) => {
+    const ctl = new AbortController();
+    const err = await rejection(sendMail(options(srv), { ...msg, signal: ctl.signal, onEndOfData: () => ctl.abort() }));
+    assert.equal(err.detail.cause, 'cancelled');
+    assert.equal(err.mayHaveBeenDelivered, false);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.doesNotMatch(srv.allReceived(), /BDAT|MAIL/);
   });
 });
 

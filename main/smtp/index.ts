@@ -6,7 +6,7 @@ import type { AuthMechanism, SendOptions, SendResult, SessionInfo, SmtpConnectOp
 
 export { SmtpError, isSmtpError } from './errors.js';
 export type { SmtpErrorCause } from './errors.js';
-export { SmtpSession, defaultTimeouts, isLoopbackHost, xtext } from './session.js';
+export { SmtpSession, defaultTimeouts, isLoopbackHost, pipelinedBodyLimit, xtext } from './session.js';
 export { WarmSession } from './warm.js';
 export type { WarmSessionOptions } from './warm.js';
 export { ReplyParser, ReplyProtocolError, parseReply, splitEnhancedCode } from './reply-parser.js';

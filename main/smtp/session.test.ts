@@ -263,6 +263,12 @@ describe('against smtp-server', () => {
       assert.equal(warm.isOpen, true);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(warm.isOpen, false, 'closed after the idle limit');
+      // Warming up again after an idle close opens a fresh session (it used to be refused).
+      const c0 = starttls.connections;
+      const info = await warm.open();
+      assert.equal(warm.isOpen, true);
+      assert.ok(info.authMechanism);
+      assert.equal(starttls.connections, c0 + 1);
     } finally {
       await warm.close();
     }

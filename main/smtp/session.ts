@@ -28,7 +28,12 @@ export const defaultTimeouts: Readonly<SmtpTimeouts> = Object.freeze({
   keepAlive: 60_000,
 });
 
-/** Bodies up to this size are read ahead so they can go out with the envelope (BDAT). */
+/**
+ * Bodies up to this many bytes are read whole before the envelope goes out, so they can
+ * go in the same write as the envelope (BDAT LAST) or right after 354; larger ones are
+ * streamed. Callers that must know when the end of a message is written use
+ * `SendOptions.onEndOfData` rather than this number.
+ */
 export const pipelinedBodyLimit = 256 * 1024;
 const bdatChunk = 256 * 1024;
 
@@ -77,6 +82,11 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** RFC 3461 xtext: "+" and "=" and anything outside 33..126 become +HH. */
 export function xtext(s: string): string {
   return [...Buffer.from(s, 'utf8')].map((b) => (b < 33 || b > 126 || b === 0x2b || b === 0x3d ? `+${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
+}
+
+/** The phase a pipelined command's reply belongs to (for the transcript). */
+function commandPhase(line: string): DeliveryPhase {
+  return line.startsWith('RCPT') ? 'rcpt' : line.startsWith('BDAT') || line === 'DATA' ? 'data' : 'mail';
 }
 
 function queueIdOf(text: string): string | undefined {
@@ -506,8 +516,10 @@ export class SmtpSession {
         wroteRset = prevTail !== null || this.needsReset;
         const lines = [...(wroteRset ? ['RSET'] : []), this.mailCommand(opts, body.length), ...opts.envelope.to.map((a) => this.rcptCommand(opts, a)), `BDAT ${body.length} LAST`];
         this.setPhase('mail');
-        for (const l of lines) this.transcript.add('C', l.startsWith('RCPT') ? 'rcpt' : l.startsWith('BDAT') ? 'data' : 'mail', l);
+        for (const l of lines) this.transcript.add('C', commandPhase(l), l);
         this.transcript.add('I', 'data', `<message body, ${body.length} bytes>`);
+        this.endOfData(opts);
+        this.wire.expectReplies(lines.map(commandPhase));
         this.wire.write(Buffer.concat([Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8'), body]));
         this.needsReset = false;
         sig?.addEventListener('abort', onAbort, { once: true });
@@ -636,18 +648,22 @@ export class SmtpSession {
       const lines: string[] = [];
       if (resetFirst) lines.push('RSET');
       lines.push(mail, ...rcpts);
-      for (const l of lines) this.transcript.add('C', l.startsWith('RCPT') ? 'rcpt' : 'mail', l);
+      for (const l of lines) this.transcript.add('C', commandPhase(l), l);
       let payload = lines.map((l) => `${l}\r\n`).join('');
       if (bdatNow && wholeEncoded) {
         this.transcript.add('C', 'data', `BDAT ${wholeEncoded.length} LAST`);
         this.transcript.add('I', 'data', `<message body, ${wholeEncoded.length} bytes>`);
         payload += `BDAT ${wholeEncoded.length} LAST\r\n`;
+        this.endOfData(opts);
+        this.wire.expectReplies([...lines.map(commandPhase), 'data']);
         this.wire.write(Buffer.concat([Buffer.from(payload, 'utf8'), wholeEncoded]));
         this.setPhase('mail');
       } else if (!useBdat) {
         this.transcript.add('C', 'data', 'DATA');
+        this.wire.expectReplies([...lines.map(commandPhase), 'data']);
         this.wire.write(`${payload}DATA\r\n`);
       } else {
+        this.wire.expectReplies(lines.map(commandPhase));
         this.wire.write(payload);
       }
       if (resetFirst) {
@@ -779,32 +795,47 @@ export class SmtpSession {
       recipients: results.map((r) => r.address), context: ctx, serverText: results.map((r) => `${r.address}: ${r.message}`).join('\n'),
       ...(first ? { code: first.code } : {}), ...(first?.enhancedCode ? { enhancedCode: first.enhancedCode } : {}),
     };
-    return new SmtpError(detail);
+    return new SmtpError(detail, { recipientResults: results });
   }
 
-  private async *encodedBody(pre: Awaited<ReturnType<typeof prefetch>>, whole: Buffer | null, dotStuff: boolean): AsyncGenerator<Buffer> {
+  /** The encoded body in chunks; `last` marks the chunk that ends the message (with the final dot for DATA). */
+  private async *encodedBody(pre: Awaited<ReturnType<typeof prefetch>>, whole: Buffer | null, dotStuff: boolean): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
     if (whole) {
-      yield whole;
+      yield { bytes: whole, last: true };
       return;
     }
     if ('whole' in pre) return;
     const enc = new BodyEncoder({ dotStuff });
-    for (const c of pre.head) yield enc.push(c);
+    for (const c of pre.head) yield { bytes: enc.push(c), last: false };
     for (;;) {
       const r = await pre.rest.next();
       if (r.done) break;
-      yield enc.push(r.value);
+      yield { bytes: enc.push(r.value), last: false };
     }
-    yield enc.end();
+    yield { bytes: enc.end(), last: true };
+  }
+
+  /**
+   * The caller's last word before the end of the message goes out (SendOptions.onEndOfData).
+   * A hook that throws or cancels keeps the end of the message back.
+   */
+  private endOfData(opts: SendOptions): void {
+    try {
+      opts.onEndOfData?.();
+    } catch (e) {
+      throw SmtpError.of('data', 'cancelled', `the end of the message was held back: ${e instanceof Error ? e.message : String(e)}`, { context: this.ctx() }, e);
+    }
+    if (opts.signal?.aborted) throw this.wire.failed ?? SmtpError.of('data', 'cancelled', 'cancelled before the end of the message', { context: this.ctx() });
   }
 
   private async streamData(pre: Awaited<ReturnType<typeof prefetch>>, whole: Buffer | null, opts: SendOptions, size: number | undefined): Promise<number> {
     this.transcript.add('I', 'data', '<message body>');
     let sent = 0;
     try {
-      for await (const chunk of this.encodedBody(pre, whole, true)) {
+      for await (const { bytes: chunk, last } of this.encodedBody(pre, whole, true)) {
         sent += chunk.length;
         this.enforceSize(sent, size);
+        if (last) this.endOfData(opts);
         if (!this.wire.write(chunk)) await this.wire.drain(this.timeouts.dataBlock);
         opts.onProgress?.({ phase: 'data', bytesSent: sent, ...(size !== undefined ? { totalBytes: size } : {}) });
       }
@@ -829,6 +860,7 @@ export class SmtpSession {
       pendingLen = 0;
       const head = `BDAT ${len}${last ? ' LAST' : ''}`;
       if (blocks < 3 || last) this.transcript.add('C', 'data', head);
+      if (last) this.endOfData(opts);
       blocks++;
       if (!last) unanswered++;
       // Header and chunks go out as they are (no copy into one block).
@@ -852,7 +884,7 @@ export class SmtpSession {
       }
     };
     try {
-      for await (const chunk of this.encodedBody(pre, whole, false)) {
+      for await (const { bytes: chunk } of this.encodedBody(pre, whole, false)) {
         sent += chunk.length;
         this.enforceSize(sent, size);
         pendingBuf.push(chunk);

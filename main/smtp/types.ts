@@ -109,6 +109,14 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Progress of body bytes written. */
   onProgress?: (p: { phase: DeliveryPhase; bytesSent: number; totalBytes?: number }) => void;
+  /**
+   * Called synchronously right before the bytes that end the message (the final dot, or
+   * the last BDAT chunk) are written: from here on the server may take the message even if
+   * its reply never arrives. The outbox records its crash-reconciliation mark here. If the
+   * hook throws or aborts `signal`, the end of the message is not sent and the send fails
+   * as cancelled.
+   */
+  onEndOfData?: () => void;
 }
 
 export interface RecipientResult {
@@ -145,6 +153,8 @@ export interface SmtpErrorShape extends Error {
   readonly detail: FailureDetail;
   /** True when the whole body was sent and the final reply never came: it may have been delivered. */
   readonly mayHaveBeenDelivered: boolean;
+  /** When every recipient was refused: each recipient's own reply, in envelope order. */
+  readonly recipientResults?: readonly RecipientResult[];
 }
 
 export type { AuthMechanism, Security };

@@ -37,8 +37,12 @@ export class WarmSession {
     return this.session?.isOpen ?? false;
   }
 
-  /** Connect and authenticate now, so the next send costs one round trip. */
+  /**
+   * Connect and authenticate now, so the next send costs one round trip. Works again after
+   * close() (by idleness or by the caller): the session is simply opened anew.
+   */
   async open(): Promise<SessionInfo> {
+    this.closed = false;
     const s = await this.ensure();
     return s.info;
   }
@@ -87,7 +91,7 @@ export class WarmSession {
   }
 
   async send(message: SendOptions): Promise<SendResult & { session: SessionInfo }> {
-    if (this.closed) this.closed = false;
+    this.closed = false;
     let s = await this.ensure();
     try {
       const r = await s.send(message);

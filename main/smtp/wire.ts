@@ -27,6 +27,12 @@ export class Wire {
   private holdAfterReply = false;
   /** Bytes that followed the held reply: the STARTTLS injection signal. */
   injectedBytes = 0;
+  /**
+   * Phases of replies owed to pipelined commands, in order: their transcript lines carry
+   * the phase of the command they answer (RCPT, DATA …), not the phase the reader is in
+   * when a whole group of replies arrives at once.
+   */
+  private readonly expected: DeliveryPhase[] = [];
   private readonly onData = (chunk: Buffer): void => this.data(chunk);
   private readonly onError = (err: Error): void => this.fail(this.networkError(err));
   private readonly onClose = (): void => this.fail(SmtpError.of(this.phase, 'network', 'the server closed the connection', this.ctx()));
@@ -66,6 +72,12 @@ export class Wire {
   resetParser(enhanced = false): void {
     this.parser = new ReplyParser({ enhancedStatusCodes: enhanced });
     this.queue.length = 0;
+    this.expected.length = 0;
+  }
+
+  /** Call right before writing a pipelined group: one phase per reply it will bring. */
+  expectReplies(phases: readonly DeliveryPhase[]): void {
+    this.expected.push(...phases);
   }
 
   holdAfterNextReply(): void {
@@ -85,7 +97,8 @@ export class Wire {
       return;
     }
     for (const [i, r] of replies.entries()) {
-      for (const line of r.raw) this.transcript.add('S', this.phase, line);
+      const phase = this.expected.shift() ?? this.phase;
+      for (const line of r.raw) this.transcript.add('S', phase, line);
       this.queue.push(r);
       if (this.holdAfterReply) {
         this.holdAfterReply = false;
