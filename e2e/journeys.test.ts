@@ -234,9 +234,14 @@ test('a message over the server SIZE limit is stopped before sending, saying the
     await page.locator('nav button[data-section="compose"]').click();
     await addRecipients(page, 'bob@example.org,');
     await page.getByLabel('Betreff').fill('Große Datei');
-    const path = join(files, 'video.bin');
-    writeFileSync(path, randomBytes(120_000));
-    await page.locator('input[type="file"]').setInputFiles(path);
+    // Dropped onto the message, as from a file manager.
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(120000).fill(7)], 'video.bin', { type: 'application/octet-stream' }));
+      const target = document.querySelector('form.compose');
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
     await page.locator('.attachment:not(.attachment--pending)').filter({ hasText: 'video.bin' }).waitFor();
     const warning = page.locator('.attachments .field-error');
     await warning.waitFor();

@@ -70,6 +70,10 @@ for (const lang of ['de', 'en'] as const) {
         await check(app, `compose-${tag}`, found);
         await page.getByRole('radio', { name: lang === 'de' ? 'Formatiert' : 'Formatted' }).click();
         await page.locator('.rich-editor__body').waitFor();
+        await page.getByRole('button', { name: lang === 'de' ? 'Später senden' : 'Send later' }).click();
+        await page.locator('.popover').waitFor();
+        await check(app, `compose-send-later-${tag}`, found);
+        await page.keyboard.press('Escape');
         await page.locator('button[aria-controls="drafts-panel"]').click();
         await page.locator('#drafts-panel').waitFor();
         await check(app, `compose-rich-drafts-${tag}`, found);
@@ -96,6 +100,16 @@ for (const lang of ['de', 'en'] as const) {
         await page.locator('.log-row').nth(3).click();
         await page.locator('.transcript').waitFor();
         await check(app, `log-${tag}`, found);
+        // Full-text search and the status filter narrow the list.
+        await page.locator('input[type="search"]').fill('Rechnung');
+        await page.locator('.log-list__count').filter({ hasText: /^30 / }).waitFor();
+        for (const subject of await page.locator('.log-row__subject').allInnerTexts()) assert.match(subject, /Rechnung/);
+        await page.getByLabel('Status').selectOption('sentWithWarnings');
+        await page.locator('.log-list__count').filter({ hasText: /^30 / }).waitFor();
+        await page.locator('input[type="search"]').fill('');
+        await page.locator('.log-list__count').filter({ hasText: /^30 / }).waitFor();
+        await check(app, `log-filtered-${tag}`, found);
+        await page.getByLabel('Status').selectOption('');
 
         await page.locator('nav button[data-section="accounts"]').click();
         await page.locator('.account-card').first().waitFor();
