@@ -247,7 +247,8 @@ test('a message over the server SIZE limit is stopped before sending, saying the
     await warning.waitFor();
     assert.match(await warning.innerText(), /etwa 16\d,\d KB.*höchstens 97,7 KB/);
     await page.getByRole('button', { name: 'Senden', exact: true }).click();
-    await page.locator('.compose .banner--error').waitFor();
+    await page.locator('.compose .banner--error').filter({ hasText: 'zu groß' }).waitFor();
+    assert.equal(await page.locator('.attachments .field-error').count(), 0, 'said once, not twice');
     await app.screenshot('journey-too-large-de-light');
     assert.equal((await app.services.service['outbox.list'](undefined)).length, 0, 'nothing was queued');
     assert.equal(srv.messages.length, 0);

@@ -124,6 +124,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const estimated = estimateMessageSize(attachmentBytes, bodyLength);
   const overLimit = sizeLimit !== null && sizeLimit > 0 && estimated > sizeLimit;
   const nearLimit = sizeLimit !== null && sizeLimit > 0 && !overLimit && estimated > sizeLimit * 0.8;
+  const tooLargeText = sizeLimit ? t('compose.error.tooLarge', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) }) : '';
 
   async function addFiles(list: FileList | File[]) {
     for (const file of Array.from(list)) {
@@ -181,7 +182,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
     if (all.length === 0) return t('compose.error.noRecipients');
     for (const a of all) { const p = check(a); if (p) return p; }
     if (files.some((f) => !f.error)) return t('compose.error.stillAttaching');
-    if (overLimit && sizeLimit) return t('compose.error.tooLarge', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) });
+    if (overLimit && sizeLimit) return tooLargeText;
     return null;
   }
 
@@ -345,7 +346,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
           {sizeLimit ? (
             <div className="meter" aria-hidden="true"><div className="meter__fill" style={{ width: `${Math.min(100, (estimated / sizeLimit) * 100)}%` }} /></div>
           ) : null}
-          {overLimit && sizeLimit ? <p className="field-error" role="alert">{t('compose.error.tooLarge', { size: formatBytes(estimated), limit: formatBytes(sizeLimit) })}</p> : null}
+          {overLimit && sizeLimit && formError !== tooLargeText ? <p className="field-error" role="alert">{tooLargeText}</p> : null}
           {nearLimit && sizeLimit ? <p className="field-warning">{t('compose.warning.nearLimit', { limit: formatBytes(sizeLimit) })}</p> : null}
           {draft.attachments.length + files.length > 0 ? (
             <ul className="attachment-list">
