@@ -305,3 +305,56 @@ test('keyboard only: compose, send with undo, find it in the log', async (t) => 
     await srv.close();
   }
 });
+
+test('the wizard saves only a working account: wrong password shown on the step list, then fixed; delete asks first', async (t) => {
+  if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
+  const srv = await startTestSmtpServer({ users: { alice: 'richtig' } });
+  const app = await openApp(browser!, web!.url, { locale: 'de-DE' });
+  const { page } = app;
+  try {
+    await start(app);
+    await page.locator('nav button[data-section="accounts"]').click();
+    await page.getByLabel('Ihr Name').fill('Alice');
+    await page.getByLabel('E-Mail-Adresse').fill('alice@postbote.test');
+    await page.getByLabel('Passwort', { exact: true }).fill('falsch');
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Server', exact: true }).waitFor({ timeout: 20000 });
+    await page.getByRole('textbox', { name: 'Server', exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(srv.port));
+    await page.getByLabel('Benutzername').fill('alice');
+    await page.getByLabel('Zusätzliches vertrauenswürdiges Zertifikat (optional)').fill(srv.caPem);
+    await page.getByRole('button', { name: 'Testen und speichern' }).click();
+    await page.locator('.step[data-step="auth"][data-state="failed"]').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('.step[data-step="connect"]').getAttribute('data-state'), 'done');
+    assert.equal(await page.locator('.step[data-step="tls"]').getAttribute('data-state'), 'done');
+    assert.match(await page.locator('.wizard .explanation').innerText(), /Passwort wurde nicht angenommen/);
+    await app.screenshot('journey-wizard-wrong-password-de-light');
+    await axe(app, 'wizard-failed');
+    assert.equal((await app.services.service['accounts.list']()).length, 0, 'a failing account is not saved');
+
+    // Back to the first step for the right password; the server settings are found again.
+    await page.getByRole('button', { name: 'Adresse ändern' }).click();
+    await page.getByLabel('Passwort', { exact: true }).fill('richtig');
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await page.getByRole('textbox', { name: 'Server', exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(srv.port));
+    await page.getByLabel('Benutzername').fill('alice');
+    await page.getByLabel('Zusätzliches vertrauenswürdiges Zertifikat (optional)').fill(srv.caPem);
+    await page.getByRole('button', { name: 'Testen und speichern' }).click();
+    await page.locator('.account-card').waitFor({ timeout: 20000 });
+
+    await page.getByRole('button', { name: 'Löschen' }).click();
+    const dialog = page.getByRole('dialog', { name: 'alice@postbote.test löschen?' });
+    await dialog.waitFor();
+    await app.screenshot('journey-delete-confirm-de-light');
+    await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+    assert.equal((await app.services.service['accounts.list']()).length, 1, 'cancel keeps the account');
+    await page.getByRole('button', { name: 'Löschen' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Löschen' }).click();
+    await page.locator('.toast').filter({ hasText: 'wurde entfernt' }).waitFor();
+    assert.equal((await app.services.service['accounts.list']()).length, 0);
+  } finally {
+    await app.close();
+    await srv.close();
+  }
+});

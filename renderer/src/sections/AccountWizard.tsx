@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Account } from '../../../shared/account.js';
 import { isPlausibleAddress } from '../../../shared/account.js';
 import { AuthMechanismSchema, type SmtpSettings } from '../../../shared/domain.js';
@@ -122,6 +122,9 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
   const [busy, setBusy] = useState(false);
   const [fieldError, setFieldError] = useState<string | null>(null);
 
+  const testCard = useRef<HTMLElement>(null);
+  // The outcome of the test is what the person waits for: bring it into view.
+  useEffect(() => { if (failure) testCard.current?.scrollIntoView({ block: 'end', behavior: 'smooth' }); }, [failure]);
   const provider = result?.provider;
   const addressOk = isPlausibleAddress(address.trim());
 
@@ -285,7 +288,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
         )}
       </section>
 
-      <section className="card wizard" aria-labelledby="wizard-test-title">
+      <section ref={testCard} className="card wizard" aria-labelledby="wizard-test-title">
         <h2 id="wizard-test-title">{t('wizard.test.title')}</h2>
         <p className="muted">{t('wizard.test.hint')}</p>
         {steps ? (
