@@ -30,15 +30,6 @@ export class OutboxError extends Error {
   }
 }
 
-/** An AppError from whatever a lower layer threw (store, composer), for rethrowing across IPC. */
-export function appErrorOf(e: unknown): AppError | undefined {
-  if (typeof e === 'object' && e !== null) {
-    if ('appError' in e) return (e as { appError: AppError }).appError;
-    if ('error' in e && e instanceof Error && e.name === 'ComposeError') return (e as unknown as { error: AppError }).error;
-  }
-  return undefined;
-}
-
 /** Rethrows composer errors in the shape the dispatcher understands. */
 export function asServiceError(e: unknown): unknown {
   if (e instanceof Error && e.name === 'ComposeError' && 'error' in e) {

@@ -11,33 +11,31 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
-import type { Settings, SmtpSettings } from '../../shared/domain.js';
-import type { AppError, FailureDetail } from '../../shared/errors.js';
+import type { Settings } from '../../shared/domain.js';
+import type { AppError } from '../../shared/errors.js';
 import { explanationToAppError, type Explanation } from '../../shared/explanation.js';
 import { MessageDraftSchema, type MessageDraft, type MessageDraftInput } from '../../shared/message.js';
 import type {
   ListOutboxQuery, OutboxEntrySummary, OutboxNotice, OutboxOutcome, OutboxProgress, OutboxStateName, StagedAttachment,
   UndoResult, WarmUpResult,
 } from '../../shared/outbox.js';
-import { toProviderHint } from '../../shared/provider.js';
-import { shippedPresets } from '../autoconfig/presets.js';
-import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
-import { composeMessage, type ComposedMessage } from '../mime/index.js';
+import {
+  appendSendLog, errorOfExplanation, explainContextOf, explainFailure, failureOf, providerHintOf, recordAddresses, smtpSettingsOf,
+  successOf, transmit, type DeliveryChannel,
+} from '../delivery/pipeline.js';
+import { explainDeliveryError, type ExplainContext } from '../errors/explain.js';
+import { composeMessage } from '../mime/index.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import {
-  SmtpError, isSmtpError, type RecipientResult, type SendResult, type SessionInfo, type SmtpConnectOptions, type SmtpCredentials,
-  type TranscriptEntry,
+  SmtpError, type RecipientResult, type SendResult, type SessionInfo, type SmtpConnectOptions, type SmtpCredentials, type TranscriptEntry,
 } from '../smtp/index.js';
 import type { Database, OutboxEntry, OutboxState, Repositories } from '../store/index.js';
 import type { StoredAccount } from '../store/accounts.js';
 import { systemClock, type Clock } from './clock.js';
-import { OutboxError, appErrorOf, asServiceError } from './errors.js';
+import { OutboxError, asServiceError } from './errors.js';
 import { cleanStaging, collectDebris, isInside, removeEntryFiles, stageBytes, stagingDirOf, writeSnapshot } from './files.js';
 import { classifyFailure, defaultRetryPolicy, nextAttemptAt, type RetryPolicy } from './retry.js';
 import { SessionPool, type AccountConnection } from './sessions.js';
-
-/** Bodies up to this size are read whole by the engine before the envelope goes out (main/smtp/session.ts). */
-const ENGINE_WHOLE_BODY_LIMIT = 256 * 1024;
 
 export interface OutboxEventMap {
   'outbox.changed': { id: string; entry: OutboxEntrySummary | null };
@@ -539,11 +537,7 @@ export class Outbox {
   }
 
   private explainContext(account: StoredAccount): ExplainContext {
-    const preset = account.providerId ? shippedPresets().byId.get(account.providerId) : undefined;
-    return {
-      account: { host: account.host, port: account.port, security: account.security },
-      ...(preset ? { provider: toProviderHint(preset) } : {}),
-    };
+    return explainContextOf(account, providerHintOf(account.providerId));
   }
 
   private markEndOfData(id: string): void {
@@ -578,9 +572,9 @@ export class Outbox {
     const account = this.d.repos.accounts.get(entry.accountId);
     let conn: AccountConnection | null = null;
     let info: SessionInfo | null = null;
-    let composed: ComposedMessage | null = null;
     let endOfDataMarked = false;
     let accepted: (SendResult & { session: SessionInfo }) | null = null;
+    // Called by the engine right before the final dot / last BDAT chunk goes out.
     const mark = (): void => {
       if (endOfDataMarked) return;
       endOfDataMarked = true;
@@ -594,39 +588,23 @@ export class Outbox {
     };
     try {
       if (!account) throw new SmtpError({ phase: 'config', cause: 'input', message: `the account ${entry.accountId} no longer exists` });
-      conn = await this.connectionFor(account);
-      conn.watcher = (e: TranscriptEntry) => {
+      const c = await this.connectionFor(account);
+      conn = c;
+      c.watcher = (e: TranscriptEntry) => {
         if (e.phase !== lastProgress.phase && e.dir === 'C') progress(e.phase, 0, total);
-        if (e.phase !== 'data') return;
-        // The engine writes the whole small body (with its final dot) right after these lines;
-        // a large body ends when our stream ends (below).
-        if (e.dir === 'C' && /^BDAT \d+ LAST$/.test(e.line)) mark();
-        else if (e.dir === 'I' && e.line === '<message body>' && composed !== null && composed.size <= ENGINE_WHOLE_BODY_LIMIT) mark();
       };
-      const opened = await abortable(conn.open(), flight.ctl.signal);
-      info = opened;
-      composed = await composeMessage(payload.sending, {
-        eightBitMime: opened.capabilities.eightBitMime,
-        smtpUtf8: opened.capabilities.smtpUtf8,
-        now: new Date(payload.date),
-        boundarySeed: id,
-        ...(entry.messageId ? { messageId: entry.messageId } : {}),
-      });
-      const message = composed;
-      const big = message.size > ENGINE_WHOLE_BODY_LIMIT;
-      async function* body(): AsyncGenerator<Uint8Array> {
-        for await (const chunk of message.stream()) yield chunk as Uint8Array;
-        if (big) mark();
-      }
-      const result = await conn.warm.send({
+      const signal = flight.ctl.signal;
+      const channel: DeliveryChannel = { open: () => abortable(c.open(), signal), send: (m) => c.warm.send(m) };
+      const { result } = await transmit(channel, {
+        kind: 'draft',
+        draft: payload.sending,
         envelope: entry.envelope,
-        body: body(),
-        size: message.size,
-        eightBit: message.requires.eightBit,
-        smtpUtf8: message.requires.smtpUtf8,
-        messageId: message.messageId,
-        signal: flight.ctl.signal,
+        compose: { now: new Date(payload.date), boundarySeed: id, ...(entry.messageId ? { messageId: entry.messageId } : {}) },
+      }, {
+        signal,
+        onOpened: (opened) => { info = opened; },
         onProgress: (p) => progress(p.phase, p.bytesSent, p.totalBytes ?? total),
+        onEndOfData: mark,
       });
       info = result.session;
       accepted = result;
@@ -645,24 +623,17 @@ export class Outbox {
 
   private async succeeded(entry: OutboxEntry, result: SendResult & { session: SessionInfo }, conn: AccountConnection, account: StoredAccount, started: number, t0: number): Promise<void> {
     const p = payloadOf(entry);
-    const partial = result.rejected.length > 0;
-    const expl = partial ? explainPartialSuccess(result.recipients, this.explainContext(account)) : null;
-    const state: OutboxState = partial ? 'sentWithWarnings' : 'sent';
+    const { status: state, explanation: expl } = successOf(result, this.explainContext(account));
     const next = this.repo.transition(entry.id, ['sending'], state, {
       nextAttemptAt: null,
-      lastError: expl ? explanationToAppError(expl) : null,
+      lastError: errorOfExplanation(expl),
       draft: asRecord({ ...p, explanation: expl, results: result.recipients, offline: false }),
     });
     const logId = this.log(next, state, {
       explanation: expl, results: result.recipients, transcript: conn.takeTranscript(), session: result.session,
       timings: { ...result.session.timings, ...result.timings }, started, durationMs: performance.now() - t0,
     });
-    try {
-      const names = namesOf(p.original);
-      this.d.repos.addressHistory.record(result.accepted.map((a) => ({ address: a, name: names.get(a.toLowerCase()) ?? null })), this.clock.now());
-    } catch {
-      // Autocomplete is a convenience; the message is sent.
-    }
+    recordAddresses(this.d.repos.addressHistory, result.accepted, p.original, this.clock.now());
     this.changed(next);
     this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: result.recipients, logId });
     // The snapshot is no longer needed once the server has the message.
@@ -674,18 +645,11 @@ export class Outbox {
     info: SessionInfo | null, started: number, t0: number,
   ): void {
     const p = payloadOf(entry);
-    const composeErr = appErrorOf(err);
-    const smtp = isSmtpError(err);
-    const mayHaveBeenDelivered = smtp && err.mayHaveBeenDelivered;
-    const detail: FailureDetail = smtp
-      ? err.detail
-      : composeErr?.detail ?? { phase: 'internal', cause: 'unknown', message: err instanceof Error ? err.message : String(err) };
+    const f = failureOf(err);
+    const { detail, mayHaveBeenDelivered, appError: composeErr } = f;
     const ctx = account ? this.explainContext(account) : {};
     // Stopped by the person or the app after the dot: what matters to them is "it may have arrived".
-    const explained = mayHaveBeenDelivered && detail.cause === 'cancelled'
-      ? new SmtpError({ ...detail, cause: 'network', message: `${detail.message} (the connection was closed before the server confirmed the message)` }, { mayHaveBeenDelivered: true })
-      : smtp ? err : { detail, mayHaveBeenDelivered: false };
-    const expl = explainDeliveryError(explained, ctx);
+    const expl = explainFailure(err, f, ctx, { stoppedMeansMayHaveArrived: true });
     const transcript = conn?.takeTranscript() ?? [];
     const now = this.clock.now();
     let state: OutboxState;
@@ -728,7 +692,7 @@ export class Outbox {
     }
     if (state === 'failed' && conn && account && (detail.phase === 'auth' || detail.phase === 'keychain')) void this.pool.discard(account.id);
     const logId = state === 'queued' ? null : this.log(next, state as LogStatus, {
-      explanation: expl, error: lastError, transcript, session: info, results: resultsOf(detail), started,
+      explanation: expl, error: lastError, transcript, session: info, results: f.results, started,
       durationMs: performance.now() - t0, timings: info?.timings ?? {},
     });
     this.changed(next);
@@ -742,77 +706,32 @@ export class Outbox {
     session?: SessionInfo | null; timings?: Record<string, number>; started?: number; durationMs?: number;
   }): number | null {
     const p = payloadOf(e);
-    try {
-      const id = this.d.repos.sendLog.append({
-        time: a.started ?? this.clock.now(),
-        accountId: e.accountId,
-        outboxId: e.id,
-        envelopeFrom: e.envelope.from,
-        recipients: e.envelope.to,
-        subject: p.subject ?? '',
-        size: e.size,
-        status,
-        errorText: a.explanation ? `${a.explanation.kind}: ${a.explanation.technical.message}` : null,
-        results: a.results ?? [],
-        tls: a.session?.tls ? (a.session.tls as unknown as Record<string, unknown>) : null,
-        timings: a.timings ?? {},
-        transcript: (a.transcript ?? []).map((t) => ({ t: t.t, dir: t.dir, phase: t.phase, line: t.line })),
-        explanation: a.explanation ? (a.explanation as unknown as Record<string, unknown>) : null,
-        error: a.error ?? (a.explanation && status !== 'sentWithWarnings' ? explanationToAppError(a.explanation) : null),
-        durationMs: a.durationMs !== undefined ? Math.round(a.durationMs) : null,
-      });
-      this.emit('log.appended', { id });
-      return id;
-    } catch {
-      // The outbox row is the truth; a log that cannot be written must not undo a send.
-      return null;
-    }
+    const id = appendSendLog(this.d.repos.sendLog, {
+      time: a.started ?? this.clock.now(),
+      accountId: e.accountId,
+      outboxId: e.id,
+      envelope: e.envelope,
+      subject: p.subject ?? '',
+      size: e.size,
+      status,
+      explanation: a.explanation ?? null,
+      error: a.error ?? errorOfExplanation(a.explanation ?? null),
+      results: a.results ?? [],
+      tls: a.session?.tls ?? null,
+      timings: a.timings ?? {},
+      transcript: a.transcript ?? [],
+      durationMs: a.durationMs ?? null,
+    });
+    // The outbox row is the truth; a log that cannot be written must not undo a send.
+    if (id !== null) this.emit('log.appended', { id });
+    return id;
   }
 }
 
 type LogStatus = 'sent' | 'sentWithWarnings' | 'deferred' | 'failed' | 'unconfirmed' | 'cancelled';
 
-function resultsOf(detail: FailureDetail): RecipientResult[] {
-  if (detail.phase !== 'rcpt' || !detail.recipients || detail.code === undefined) return [];
-  return detail.recipients.map((address) => ({
-    address, accepted: false, code: detail.code as number, message: detail.serverText ?? detail.message,
-    ...(detail.enhancedCode ? { enhancedCode: detail.enhancedCode } : {}),
-  }));
-}
-
 function basenameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
-}
-
-/** Display names the person typed, by address, for the address history. */
-function namesOf(draft: MessageDraftInput): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const item of v) {
-        if (item && typeof item === 'object' && 'address' in item && typeof item.address === 'string') {
-          const name = 'name' in item && typeof item.name === 'string' ? item.name : '';
-          if (name) out.set(item.address.toLowerCase(), name);
-        } else if (item && typeof item === 'object' && 'members' in item) add((item as { members: unknown }).members);
-      }
-    }
-  };
-  add(draft.to);
-  add(draft.cc);
-  add(draft.bcc);
-  return out;
-}
-
-export function smtpSettingsOf(a: StoredAccount): SmtpSettings {
-  return {
-    host: a.host,
-    port: a.port,
-    security: a.security,
-    ...(a.authMechanism ? { authMechanism: a.authMechanism } : {}),
-    ...(a.username !== undefined ? { username: a.username } : {}),
-    ...(a.extraCaPem !== undefined ? { extraCaPem: a.extraCaPem } : {}),
-    ...(a.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
-  };
 }
 
 /** Rejects with a "cancelled" engine error when the signal fires first (the opening goes on, warm). */

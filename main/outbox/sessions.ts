@@ -3,10 +3,11 @@
  * warm-up at compose time and the worker, so consecutive messages of an account reuse one
  * connection. The pool also collects each session's transcript, so every attempt's
  * send-log entry gets the lines that belong to it (including the connect and AUTH it
- * caused), and lets the worker watch the lines as they happen (the end-of-data mark).
+ * caused), and lets the worker watch the lines as they happen (its progress phases).
  */
 import { createHash } from 'node:crypto';
 import type { SmtpSettings } from '../../shared/domain.js';
+import { connectOptionsOf } from '../delivery/pipeline.js';
 import { WarmSession, type SessionInfo, type SmtpConnectOptions, type SmtpCredentials, type TranscriptEntry } from '../smtp/index.js';
 
 const MAX_BUFFER = 2000;
@@ -73,11 +74,7 @@ export class SessionPool {
     if (existing && existing.key === key) return existing;
     if (existing) void existing.close();
     const conn = new AccountConnection(key, (onTranscript) => new WarmSession({
-      host: settings.host,
-      port: settings.port,
-      security: settings.security,
-      ...(settings.extraCaPem ? { extraCaPem: settings.extraCaPem } : {}),
-      ...(settings.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
+      ...connectOptionsOf(settings),
       ...this.opts.connect,
       ...(creds ? { credentials: creds } : {}),
       ...(settings.authMechanism ? { mechanism: settings.authMechanism } : {}),
