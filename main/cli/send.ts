@@ -7,9 +7,8 @@ import { parseAddressList } from '../../shared/address.js';
 import { AuthMechanismSchema, SecuritySchema, type SmtpSettings, type Security } from '../../shared/domain.js';
 import { renderExplanation } from '../../shared/explanation.js';
 import type { AttachmentInput, MessageDraftInput } from '../../shared/message.js';
-import { toProviderHint } from '../../shared/provider.js';
-import { shippedPresets } from '../autoconfig/index.js';
 import { deliverNow, type DeliveryMessage, type DeliveryOutcome, type DeliveryTarget } from '../delivery/deliver.js';
+import { providerHintOf, smtpSettingsOf } from '../delivery/pipeline.js';
 import { isComposeError, readRawMessage } from '../mime/index.js';
 import type { SmtpCredentials, TranscriptEntry } from '../smtp/index.js';
 import { isStoreError, type StoredAccount } from '../store/index.js';
@@ -238,16 +237,10 @@ export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needD
       }
       credentials = { username: account.username, ...(password !== undefined ? { password } : {}), ...(accessToken !== undefined ? { accessToken } : {}) };
     }
-    const settings: SmtpSettings = {
-      host: account.host, port: account.port, security: account.security,
-      ...(account.authMechanism ? { authMechanism: account.authMechanism } : {}),
-      ...(account.username !== undefined ? { username: account.username } : {}),
-      ...(account.extraCaPem ? { extraCaPem: account.extraCaPem } : {}),
-      ...(account.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
-    };
-    const preset = account.providerId ? shippedPresets().byId.get(account.providerId) : undefined;
+    const settings = smtpSettingsOf(account);
+    const provider = providerHintOf(account.providerId);
     return {
-      target: { settings, accountId: account.id, ...(credentials ? { credentials } : {}), ...(preset ? { provider: toProviderHint(preset) } : {}) },
+      target: { settings, accountId: account.id, ...(credentials ? { credentials } : {}), ...(provider ? { provider } : {}) },
       account, data, stdinUsed: false,
     };
   }
