@@ -89,6 +89,8 @@ export async function openApp(browser: Browser, appUrl: string, options: OpenApp
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'postbote-e2e-'));
   const locale = options.locale ?? 'en-GB';
   const services = options.services ?? createServices({ dataDir, appVersion: '0.1.0-e2e', systemLanguage: locale, ...options.serviceOptions });
+  // As app/main.ts does once the window is up: reconcile, then send what is due.
+  if (!options.services) await services.outbox.start();
   const dispatch = createDispatcher(services.service, (line) => console.error(`[e2e] ${line}`));
   const context = await browser.newContext({ locale, colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1180, height: 780 } });
   const appOrigin = new URL(appUrl).origin;

@@ -35,7 +35,6 @@ after(async () => {
 
 async function start(app: AppPage, undoSeconds: 0 | 5 = 0) {
   await app.services.service['settings.set']({ undoSendSeconds: undoSeconds, onlineIspLookup: false });
-  await app.services.outbox.start();
 }
 
 async function addRecipients(page: Page, text: string, field = 0) {
