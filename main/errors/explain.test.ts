@@ -102,6 +102,7 @@ const cases: Case[] = [
   { name: 'Outlook basic auth disabled', error: reply('auth', 535, '5.7.139', '535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [VI1PR0102CA0001.eurprd01.prod.exchangelabs.com]'), kind: 'auth.basicAuthDisabled', action: 'act.useOAuth' },
   { name: 'account disabled', error: reply('auth', 525, '5.7.13', '525 5.7.13 User account disabled'), kind: 'auth.accountDisabled' },
   { name: 'AUTH not offered', error: { phase: 'auth', cause: 'protocol', message: 'Server does not offer AUTH', context: { host: 'mx.example.com', port: 25, security: 'starttls' } }, kind: 'auth.notOffered' },
+  { name: 'SCRAM server signature does not match', error: { phase: 'auth', cause: 'security', message: 'SCRAM server did not prove it knows the password', context: { host: 'smtp.example.com', port: 587, mechanism: 'SCRAM-SHA-256' } }, kind: 'auth.serverNotVerified', action: 'act.useTrustedNetwork', retryable: false },
   { name: 'password not sent in plaintext', error: { phase: 'auth', cause: 'security', message: 'Refusing to send a password over an unencrypted connection' }, kind: 'security.plaintextAuthRefused' },
 
   // Sender

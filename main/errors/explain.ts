@@ -524,6 +524,12 @@ function classifyEngine(f: Facts): Spec | undefined {
     if (d.cause === 'security' && has(f, re.plaintextAuth)) {
       return { kind: 'security.plaintextAuthRefused', params: sp, actions: [act('act.switchSecurity', { security: 'STARTTLS', port: 587 }), act('act.switchSecurity', { security: 'SSL/TLS', port: 465 })], retryable: false, permanent: true };
     }
+    // The sign-in's own security failed (not the encryption): the server did not prove it knows
+    // the password (SCRAM signature), or its challenge broke the rules (nonce, iteration count).
+    // A server's own "e=" answer is not ours to call an attack, so it is left out.
+    if (d.cause === 'security' && d.phase === 'auth' && !/SCRAM server error/i.test(f.text)) {
+      return { kind: 'auth.serverNotVerified', params: sp, actions: [act('act.useTrustedNetwork'), act('act.contactProvider')], retryable: false, permanent: false };
+    }
   }
   if (d.cause === 'auth-unsupported') {
     if (/offers: none|\(offers: \)|server offers: none/i.test(f.text) || f.detail.context?.offered === '') {
