@@ -26,6 +26,7 @@ export const storeDe: Record<string, string> = {
     'Diese Nachricht konnte nicht geändert werden: Sie ist jetzt „{state}“ (gewünscht: „{to}“). Vermutlich hat ein anderes Fenster oder ein anderer Vorgang sie schon bearbeitet.',
   'store.outbox.invalid': 'Der Postausgangs-Eintrag ist ungültig ({field}: {reason}).',
   'store.draft.invalid': 'Der Entwurf konnte nicht gespeichert werden: Er hat nicht das erwartete Format.',
+  'store.draft.notFound': 'Diesen Entwurf gibt es nicht mehr. Vielleicht wurde er in einem anderen Fenster gesendet oder verworfen.',
   'store.log.invalid': 'Der Sendeprotokoll-Eintrag ist ungültig ({field}: {reason}).',
   'store.log.invalidQuery': 'Der Filter für das Sendeprotokoll ist ungültig: {reason}.',
   'store.log.invalidCursor': 'Die Seitenmarke des Sendeprotokolls ist ungültig. Laden Sie die Liste neu.',

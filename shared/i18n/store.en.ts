@@ -24,6 +24,7 @@ export const storeEn: Record<string, string> = {
     'This message could not be changed: it is now "{state}" (requested: "{to}"). Another window or process may have handled it already.',
   'store.outbox.invalid': 'The outbox entry is not valid ({field}: {reason}).',
   'store.draft.invalid': 'The draft could not be saved: it is not in the expected format.',
+  'store.draft.notFound': 'This draft no longer exists. It may have been sent or discarded in another window.',
   'store.log.invalid': 'The send-log entry is not valid ({field}: {reason}).',
   'store.log.invalidQuery': 'The send-log filter is not valid: {reason}.',
   'store.log.invalidCursor': 'The send-log page marker is not valid. Reload the list.',

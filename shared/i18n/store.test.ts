@@ -17,7 +17,7 @@ test('store catalogues: same keys in German and English, same placeholders, no e
 
 test('every error kind the store raises has a text', async () => {
   const { readFileSync, globSync } = await import('node:fs');
-  const files = globSync(['main/store/*.ts', 'main/secrets/*.ts', 'main/services/accounts-service.ts', 'main/services/sendlog-service.ts'], {
+  const files = globSync(['main/store/*.ts', 'main/secrets/*.ts', 'main/services/accounts-service.ts', 'main/services/sendlog-service.ts', 'main/services/compose-service.ts'], {
     exclude: (f: string) => f.endsWith('.test.ts'),
   });
   const kinds = new Set<string>(['account.invalid', 'keychain.unavailable']);

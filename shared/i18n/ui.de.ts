@@ -52,7 +52,6 @@ export const uiDe: Record<keyof typeof uiEn, string> = {
   'nav.badge': '{n} wartend',
   'toast.region': 'Benachrichtigungen',
   'common.edit': 'Bearbeiten',
-  'store.draft.notFound': 'Diesen Entwurf gibt es nicht mehr. Vielleicht wurde er in einem anderen Fenster gesendet oder verworfen.',
   'address.empty': 'Bitte eine E-Mail-Adresse eingeben.',
   'address.missingAt': 'In „{address}“ fehlt das @-Zeichen.',
   'address.missingLocalPart': 'In „{address}“ steht nichts vor dem @-Zeichen.',

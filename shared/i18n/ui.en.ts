@@ -50,7 +50,6 @@ export const uiEn = {
   'nav.badge': '{n} waiting',
   'toast.region': 'Notifications',
   'common.edit': 'Edit',
-  'store.draft.notFound': 'This draft no longer exists. It may have been sent or discarded in another window.',
   'address.empty': 'Enter an e-mail address.',
   'address.missingAt': '“{address}” is missing the @ sign.',
   'address.missingLocalPart': '“{address}” has nothing before the @ sign.',
