@@ -102,7 +102,7 @@ try {
     sendLog: { entries, seedMs: Math.round(seedMs), rowsReached: scroll.rows, frames: scroll.frames.length, scrollMs: Math.round(scroll.ms),
       frameMs: { median: +median(scroll.frames).toFixed(1), p95: +pct(95).toFixed(1), p99: +pct(99).toFixed(1), max: +(sorted[sorted.length - 1] ?? 0).toFixed(1) },
       framesOver50ms: scroll.frames.filter((f) => f > 50).length, over50msWhenAPageArrived: scroll.longWhenPageArrived,
-      machineLoad: loadavg()[0] },
+      machineLoad: loadavg()[0] ?? 0 },
   };
   console.log(table([
     { measure: 'initial JS (gzip)', value: `${result.bundle.initialJsGzipKB} KB`, target: '< 400 KB' },

@@ -160,6 +160,17 @@ test('wrong password: the German explanation with the provider hint, and the mes
     await start(app);
     await seedAccount(app.services, { address: 'alice@gmail.com', username: 'alice', password: 'wrong', host: '127.0.0.1', port: srv.port, extraCaPem: srv.caPem, providerId: 'gmail' });
     await app.reload();
+    // The accounts list's connection test explains the failure as the outbox does, with Gmail's hint.
+    await page.locator('nav button[data-section="accounts"]').click();
+    await page.getByRole('button', { name: 'Verbindung testen' }).click();
+    const testResult = page.locator('.account-card__test .explanation');
+    await testResult.waitFor({ timeout: 20000 });
+    const testText = await testResult.innerText();
+    assert.match(testText, /Gmail/, 'the test result names the provider');
+    assert.match(testText, /App-Passwort/i, 'and says what Gmail needs');
+    assert.match(testText, /Was Sie tun können/);
+    await app.screenshot('journey-accounts-test-failed-de-light');
+    await axe(app, 'accounts-test-failed');
     await page.locator('nav button[data-section="compose"]').click();
     await addRecipients(page, 'bob@example.org,');
     await page.getByLabel('Betreff').fill('Wichtig: Termin');
@@ -230,6 +241,10 @@ test('a message over the server SIZE limit is stopped before sending, saying the
     await page.locator('nav button[data-section="accounts"]').click();
     await page.getByRole('button', { name: 'Verbindung testen' }).click();
     await page.locator('.toast').filter({ hasText: 'funktioniert' }).waitFor({ timeout: 20000 });
+    // … and keeps it on the account, not in the window's storage.
+    await page.getByTestId('account-learnt').filter({ hasText: '97,7 KB' }).waitFor();
+    assert.equal((await app.services.service['accounts.list']())[0]?.learnt?.sizeLimit, 100_000);
+    assert.equal(await page.evaluate('Object.keys(localStorage).filter((k) => k.startsWith("postbote.sizeLimit")).length'), 0);
     await page.locator('nav button[data-section="compose"]').click();
     await addRecipients(page, 'bob@example.org,');
     await page.getByLabel('Betreff').fill('Große Datei');
@@ -326,7 +341,10 @@ test('the wizard saves only a working account: wrong password shown on the step 
     await page.locator('.step[data-step="auth"][data-state="failed"]').waitFor({ timeout: 20000 });
     assert.equal(await page.locator('.step[data-step="connect"]').getAttribute('data-state'), 'done');
     assert.equal(await page.locator('.step[data-step="tls"]').getAttribute('data-state'), 'done');
-    assert.match(await page.locator('.wizard .explanation').innerText(), /Passwort wurde nicht angenommen/);
+    const wizardExplanation = await page.locator('.wizard .explanation').innerText();
+    assert.match(wizardExplanation, /Passwort nicht akzeptiert/, 'the explainer\'s words, in German');
+    assert.match(wizardExplanation, /Was Sie tun können/, 'with what to do');
+    assert.doesNotMatch(wizardExplanation, /Proton/, 'a local test server is not taken for a provider\'s bridge');
     await app.screenshot('journey-wizard-wrong-password-de-light');
     await axe(app, 'wizard-failed');
     assert.equal((await app.services.service['accounts.list']()).length, 0, 'a failing account is not saved');

@@ -55,6 +55,20 @@ export type AccountPatch = z.infer<typeof AccountPatchSchema>;
 
 export const AccountIdSchema = z.string().min(1).max(64);
 
+/**
+ * What the last successful connection test learnt about the account's server and compose
+ * needs before anything is sent: the SIZE limit (RFC 1870; absent when none was announced),
+ * whether 8BITMIME (RFC 6152) and SMTPUTF8 (RFC 6531) are offered, and when that was.
+ * Absent until a test succeeds; cleared when the server settings change.
+ */
+export const LearntCapabilitiesSchema = z.object({
+  sizeLimit: z.number().int().positive().optional(),
+  eightBitMime: z.boolean(),
+  smtpUtf8: z.boolean(),
+  testedAt: z.number().int(),
+});
+export type LearntCapabilities = z.infer<typeof LearntCapabilitiesSchema>;
+
 export const AccountSchema = AccountInputSchema.extend({
   id: AccountIdSchema,
   isDefault: z.boolean(),
@@ -62,5 +76,7 @@ export const AccountSchema = AccountInputSchema.extend({
   hasSecret: z.boolean(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** The server's capabilities from the last successful connection test, if any. */
+  learnt: LearntCapabilitiesSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;

@@ -1,13 +1,19 @@
 /**
  * The accounts part of the contract: account rows in SQLite, their secrets in the
  * keychain. Handlers return accounts with `hasSecret`, never a secret. Connection tests
- * are delegated to the injected `testConnection` (the SMTP engine, wired by the lead).
+ * are delegated to the injected `testConnection` (the SMTP engine, wired by the lead);
+ * a failed test comes back explained (with the provider's hint), a successful one leaves
+ * what the server offers on the account, where compose reads it.
  */
-import type { Account, SecretKind } from '../../shared/account.js';
+import type { Account, LearntCapabilities, SecretKind } from '../../shared/account.js';
 import type { accountMethods, TestConnectionResult } from '../../shared/contract/accounts.js';
 import type { ServiceOf } from '../../shared/contract/define.js';
-import type { SmtpSettings } from '../../shared/domain.js';
-import { AppErrorSchema } from '../../shared/errors.js';
+import type { ProviderHint, SmtpSettings } from '../../shared/domain.js';
+import { AppErrorSchema, type AppError } from '../../shared/errors.js';
+import type { Explanation } from '../../shared/explanation.js';
+import { toProviderHint } from '../../shared/provider.js';
+import { shippedPresets } from '../autoconfig/presets.js';
+import { explainDeliveryError } from '../errors/explain.js';
 import { deleteAllSecrets, type SecretStore } from '../secrets/secret-store.js';
 import { createAccountRepository, type StoredAccount } from '../store/accounts.js';
 import type { Database } from '../store/database.js';
@@ -36,9 +42,45 @@ export const smtpSettingsOf = (a: StoredAccount): SmtpSettings => ({
   ...(a.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
 });
 
+const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
+
+/**
+ * The provider whose words explain a failure: the named preset (the account's, or the one
+ * the set-up form recognised), else the preset that lists this server. A loopback server
+ * names no provider by itself: it may be a bridge (Proton) or any local relay.
+ */
+export function providerHintFor(providerId: string | undefined, host: string): ProviderHint | undefined {
+  const presets = shippedPresets();
+  const byId = providerId ? presets.byId.get(providerId) : undefined;
+  if (byId) return toProviderHint(byId);
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  if (loopback.test(h)) return undefined;
+  const byHost = presets.presets.find((p) => p.smtp.some((server) => server.host === h));
+  return byHost ? toProviderHint(byHost) : undefined;
+}
+
+/** What compose needs from the engine's capabilities (loosely typed in the contract). */
+export function learntFrom(capabilities: Record<string, unknown> | undefined, testedAt: number): LearntCapabilities {
+  const size = capabilities?.size;
+  return {
+    ...(typeof size === 'number' && Number.isInteger(size) && size > 0 ? { sizeLimit: size } : {}),
+    eightBitMime: capabilities?.eightBitMime === true,
+    smtpUtf8: capabilities?.smtpUtf8 === true,
+    testedAt,
+  };
+}
+
+const serverKey = (s: Pick<SmtpSettings, 'host' | 'port' | 'security'>): string => `${s.host.toLowerCase()}:${s.port}:${s.security}`;
+/** How long a test of unsaved settings (the set-up form) counts for the account created from them. */
+const SETUP_TEST_VALID_MS = 15 * 60_000;
+
 export function createAccountsService(deps: AccountsServiceDeps): AccountsService {
   const repo = createAccountRepository(deps.db, deps.clock);
   const { secrets } = deps;
+  const now = deps.clock ?? Date.now;
+  // The set-up form tests settings before the account exists; what that test learnt is
+  // kept here (never the password) and stored when an account with those settings is created.
+  const setupTests = new Map<string, LearntCapabilities>();
 
   const withStatus = async (a: StoredAccount): Promise<Account> => ({
     ...a,
@@ -57,7 +99,12 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   return {
     'accounts.list': list,
     'accounts.create': async (input, password) => {
-      const created = repo.create(input);
+      let created = repo.create(input);
+      const tested = setupTests.get(serverKey(created));
+      if (tested && now() - tested.testedAt <= SETUP_TEST_VALID_MS) {
+        created = repo.recordCapabilities(created.id, tested);
+        setupTests.delete(serverKey(created));
+      }
       if (password !== undefined) {
         try {
           await secrets.set(created.id, 'password', password);
@@ -112,14 +159,34 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       if (!settings) throw storeError('account.invalid', { field: 'settings', reason: 'missing' }, 'no settings to test');
       const password =
         request.password ?? (account && settings.username !== undefined ? await secrets.get(account.id, 'password') : undefined);
+      const provider = providerHintFor(request.providerId ?? account?.providerId, settings.host);
+      const explained = (error: AppError): { error: AppError; explanation?: Explanation } => ({
+        error,
+        // Only engine failures carry the facts an explanation is made of; the rest (keychain,
+        // invalid input) are already worded by their own catalogue key.
+        ...(error.detail ? {
+          explanation: explainDeliveryError({ detail: error.detail, mayHaveBeenDelivered: false },
+            { ...(provider ? { provider } : {}), account: { host: settings.host, port: settings.port, security: settings.security } }),
+        } : {}),
+      });
+      let result: Awaited<ReturnType<TestConnection>>;
       try {
-        const result = await deps.testConnection(settings, password);
-        return { ok: result.ok, ...(result.capabilities ? { capabilities: result.capabilities } : {}), ...(result.error ? { error: result.error } : {}) };
+        result = await deps.testConnection(settings, password);
       } catch (e) {
         const parsed = AppErrorSchema.safeParse((e as { appError?: unknown } | null)?.appError);
-        if (parsed.success) return { ok: false, error: parsed.data };
+        if (parsed.success) return { ok: false, ...explained(parsed.data) };
         throw e;
       }
+      if (result.ok) {
+        const learnt = learntFrom(result.capabilities, now());
+        if (account && serverKey(settings) === serverKey(account)) {
+          repo.recordCapabilities(account.id, learnt);
+          await changed();
+        } else if (!account) {
+          setupTests.set(serverKey(settings), learnt);
+        }
+      }
+      return { ok: result.ok, ...(result.capabilities ? { capabilities: result.capabilities } : {}), ...(result.error ? explained(result.error) : {}) };
     },
   };
 }

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { AccountInputSchema, AccountPatchSchema, type Account, type AccountInput } from '../../shared/account.js';
+import { AccountInputSchema, AccountPatchSchema, LearntCapabilitiesSchema, type Account, type AccountInput, type LearntCapabilities } from '../../shared/account.js';
 import type { Database } from './database.js';
 import { invalidAccount, storeError } from './errors.js';
-import { maybe, num, optStr, str, type Row } from './rows.js';
+import { maybe, num, optNum, optStr, str, type Row } from './rows.js';
 
 /** An account as stored: everything but the keychain status. */
 export type StoredAccount = Omit<Account, 'hasSecret'>;
@@ -24,8 +24,16 @@ export function parseOrInvalid<S extends z.ZodType>(schema: S, value: unknown): 
   throw invalidAccount(field, issue?.message ?? 'invalid');
 }
 
+function learntOf(row: Row): LearntCapabilities | undefined {
+  const testedAt = optNum(row, 'tested_at');
+  if (testedAt === null) return undefined;
+  const size = optNum(row, 'size_limit');
+  return { ...(size !== null && size > 0 ? { sizeLimit: size } : {}), eightBitMime: optNum(row, 'eight_bit_mime') === 1, smtpUtf8: optNum(row, 'smtp_utf8') === 1, testedAt };
+}
+
 function fromRow(row: Row): StoredAccount {
   const auth = optStr(row, 'auth_mechanism');
+  const learnt = learntOf(row);
   return {
     id: str(row, 'id'),
     displayName: str(row, 'display_name'),
@@ -42,6 +50,7 @@ function fromRow(row: Row): StoredAccount {
     isDefault: num(row, 'is_default') === 1,
     createdAt: num(row, 'created_at'),
     updatedAt: num(row, 'updated_at'),
+    ...(learnt ? { learnt } : {}),
   };
 }
 
@@ -55,6 +64,8 @@ export interface AccountRepository {
   create(input: unknown): StoredAccount;
   update(id: string, patch: unknown): StoredAccount;
   setDefault(id: string): StoredAccount;
+  /** Keeps what a successful connection test learnt about the server (replaces the previous facts). */
+  recordCapabilities(id: string, learnt: LearntCapabilities): StoredAccount;
   /** Messages of this account still waiting in the outbox. */
   pendingMessageCount(id: string): number;
   /** Refuses while messages of this account wait in the outbox; the send log keeps its entries. */
@@ -130,6 +141,10 @@ export function createAccountRepository(db: Database, clock: () => number = Date
         }
         const a = parseOrInvalid(AccountInputSchema, merged);
         write(id, a, isDefault, createdAt, Math.max(clock(), current.updatedAt));
+        // Facts about another server are not facts about this one: the next test learns them again.
+        if (a.host !== current.host || a.port !== current.port || a.security !== current.security) {
+          sql.prepare('UPDATE accounts SET size_limit = NULL, eight_bit_mime = NULL, smtp_utf8 = NULL, tested_at = NULL WHERE id = ?').run(id);
+        }
         return require(id);
       });
     },
@@ -140,6 +155,15 @@ export function createAccountRepository(db: Database, clock: () => number = Date
         sql.prepare('UPDATE accounts SET is_default = 1 WHERE id = ?').run(id);
         return require(id);
       }),
+    recordCapabilities: (id, input) => {
+      const learnt = parseOrInvalid(LearntCapabilitiesSchema, input);
+      return db.transaction(() => {
+        require(id);
+        sql.prepare('UPDATE accounts SET size_limit = ?, eight_bit_mime = ?, smtp_utf8 = ?, tested_at = ? WHERE id = ?')
+          .run(learnt.sizeLimit ?? null, learnt.eightBitMime ? 1 : 0, learnt.smtpUtf8 ? 1 : 0, learnt.testedAt, id);
+        return require(id);
+      });
+    },
     pendingMessageCount,
     delete: (id) =>
       db.transaction(() => {

@@ -63,6 +63,12 @@ for (const step of migrations) {
          VALUES (1, 'a@example.org', '["kunde@example.com"]', 'kunde@example.com', 'Rechnung März', 'failed', 'mailbox unavailable')`,
       ).run();
     }
+    if (step.version === 3) {
+      old.prepare(
+        `INSERT INTO accounts (id, display_name, address, host, port, security, created_at, updated_at)
+         VALUES ('a1', 'Anna', 'anna@example.org', 'smtp.example.org', 587, 'starttls', 1, 1)`,
+      ).run();
+    }
     migrate(old, upTo, 'old');
     assert.equal(Number(old.prepare('PRAGMA user_version').get()?.user_version), step.version);
     assert.deepEqual(schemaOf(old), schemaOf(fresh));
@@ -70,6 +76,11 @@ for (const step of migrations) {
       // Rows written before the search index existed are found by it.
       const hits = old.prepare("SELECT rowid FROM send_log_fts WHERE send_log_fts MATCH 'rechnung'").all();
       assert.equal(hits.length, 1);
+    }
+    if (step.version === 3) {
+      // An account from before has learnt nothing yet: the new columns are NULL, the rest is kept.
+      const row = old.prepare('SELECT address, size_limit, eight_bit_mime, smtp_utf8, tested_at FROM accounts WHERE id = ?').get('a1');
+      assert.deepEqual({ ...row }, { address: 'anna@example.org', size_limit: null, eight_bit_mime: null, smtp_utf8: null, tested_at: null });
     }
     fresh.close();
     old.close();

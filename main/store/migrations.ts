@@ -137,6 +137,18 @@ export const migrations: readonly Migration[] = [
         INSERT INTO send_log_fts(send_log_fts) VALUES ('rebuild');
       `),
   },
+  {
+    version: 3,
+    name: 'capabilities learnt by the connection test, on the account',
+    // Nullable: accounts from version 2 have not been tested yet (NULL = not known).
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE accounts ADD COLUMN size_limit INTEGER CHECK (size_limit IS NULL OR size_limit > 0);
+        ALTER TABLE accounts ADD COLUMN eight_bit_mime INTEGER CHECK (eight_bit_mime IS NULL OR eight_bit_mime IN (0,1));
+        ALTER TABLE accounts ADD COLUMN smtp_utf8 INTEGER CHECK (smtp_utf8 IS NULL OR smtp_utf8 IN (0,1));
+        ALTER TABLE accounts ADD COLUMN tested_at INTEGER;
+      `),
+  },
 ];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;

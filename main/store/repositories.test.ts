@@ -54,6 +54,20 @@ test('accounts: create, read back, first is default, update with null clears a f
   assert.equal(repos.accounts.getDefault()?.id, a.id, 'the default passes to the remaining account');
 });
 
+test('accounts: what a connection test learnt is kept, survives other edits, and is cleared when the server changes', (t) => {
+  const { repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  assert.equal(a.learnt, undefined, 'not tested yet');
+  const learnt = { sizeLimit: 35_882_577, eightBitMime: true, smtpUtf8: false, testedAt: 1_700_000_000_500 };
+  assert.deepEqual(repos.accounts.recordCapabilities(a.id, learnt).learnt, learnt);
+  assert.deepEqual(repos.accounts.update(a.id, { displayName: 'Erika M.' }).learnt, learnt, 'a new name does not change the server');
+  // No SIZE announced: no limit is kept.
+  assert.deepEqual(repos.accounts.recordCapabilities(a.id, { eightBitMime: false, smtpUtf8: true, testedAt: 2 }).learnt, { eightBitMime: false, smtpUtf8: true, testedAt: 2 });
+  assert.equal(repos.accounts.update(a.id, { port: 465, security: 'tls' }).learnt, undefined, 'another server: learnt again by the next test');
+  assert.equal(kindOf(() => repos.accounts.recordCapabilities(a.id, { sizeLimit: -1, eightBitMime: true, smtpUtf8: true, testedAt: 1 })).kind, 'account.invalid');
+  assert.equal(kindOf(() => repos.accounts.recordCapabilities('nope', learnt)).kind, 'account.notFound');
+});
+
 test('accounts: invalid fields are refused with the field named, and nothing is written', (t) => {
   const { repos } = setup(t);
   const cases: [Record<string, unknown>, string][] = [

@@ -9,6 +9,7 @@ import {
 } from '../account.js';
 import { SmtpSettingsSchema } from '../domain.js';
 import { AppErrorSchema } from '../errors.js';
+import { ExplanationSchema } from '../explanation.js';
 
 export const TestConnectionRequestSchema = z
   .object({
@@ -18,6 +19,8 @@ export const TestConnectionRequestSchema = z
     settings: SmtpSettingsSchema.optional(),
     /** A password typed just now; it is used for this test only and not stored. */
     password: SecretValueSchema.optional(),
+    /** The provider the set-up form recognised (discovery), for the explanation's hint; a saved account uses its own. */
+    providerId: z.string().max(100).optional(),
   })
   .strict()
   .refine((r) => r.accountId !== undefined || r.settings !== undefined, { message: 'accountId or settings is required' });
@@ -28,6 +31,8 @@ export const TestConnectionResultSchema = z.object({
   ok: z.boolean(),
   capabilities: z.record(z.string(), z.unknown()).optional(),
   error: AppErrorSchema.optional(),
+  /** On failure: what went wrong, why and what to do, with the provider's hint where known (catalogue keys, any language). */
+  explanation: ExplanationSchema.optional(),
 });
 export type TestConnectionResult = z.infer<typeof TestConnectionResultSchema>;
 
@@ -45,7 +50,7 @@ export const accountMethods = {
   'accounts.deleteSecret': method('Remove a password or token from the keychain.', z.tuple([AccountIdSchema, SecretKindSchema]), AccountSchema),
   'accounts.hasSecret': method('Whether a secret of this kind is stored (never the secret itself).', z.tuple([AccountIdSchema, SecretKindSchema]), z.boolean()),
   'accounts.testConnection': method(
-    'Connect, log in and disconnect, with the stored password or one typed now; nothing is sent.',
+    'Connect, log in and disconnect, with the stored password or one typed now; nothing is sent. A saved account keeps what the server offers (SIZE, 8BITMIME, SMTPUTF8).',
     z.tuple([TestConnectionRequestSchema]),
     TestConnectionResultSchema,
   ),

@@ -3,14 +3,18 @@ import type { AppError } from '../../../shared/errors.js';
 import { useI18n } from '../i18n.js';
 import { Icon } from './Icon.js';
 
-/** The readable explanation of a failure: title, what happened, why, what to do. */
-export function ExplanationView({ explanation, error, compact }: { explanation: unknown; error?: AppError | null; compact?: boolean }) {
+/**
+ * The readable explanation of a failure: title, what happened, why, what to do. With
+ * `technical`, the reply code and server text follow in a closed details section (for
+ * connection tests, where no send-log entry keeps them).
+ */
+export function ExplanationView({ explanation, error, compact, technical }: { explanation: unknown; error?: AppError | null; compact?: boolean; technical?: boolean }) {
   const { t, lang } = useI18n();
   const parsed = ExplanationSchema.safeParse(explanation);
   if (!parsed.success) {
     if (!error) return null;
     return (
-      <div className="explanation" role="group" aria-label={t('explanation.label')}>
+      <div className="explanation explanation--error" role="group" aria-label={t('explanation.label')}>
         <h3 className="explanation__title"><Icon name="error" /> {t(error.messageKey, error.params)}</h3>
         {error.detail?.serverText ? <p className="explanation__tech"><code>{error.detail.serverText}</code></p> : null}
       </div>
@@ -26,6 +30,12 @@ export function ExplanationView({ explanation, error, compact }: { explanation: 
       <h4>{t('explanation.whatToDo')}</h4>
       <ul className="explanation__actions">{words.actions.map((a) => <li key={a}>{a}</li>)}</ul>
       {parsed.data.provider ? <p className="explanation__provider">{t('explanation.provider', { name: parsed.data.provider.name })}</p> : null}
+      {technical && words.technical.length > 0 ? (
+        <details className="explanation__details">
+          <summary>{t('explanation.technical')}</summary>
+          <ul className="explanation__technical mono">{words.technical.map((line) => <li key={line}>{line}</li>)}</ul>
+        </details>
+      ) : null}
     </div>
   );
 }

@@ -3,11 +3,12 @@ import type { Account } from '../../../shared/account.js';
 import { isPlausibleAddress } from '../../../shared/account.js';
 import { AuthMechanismSchema, type SmtpSettings } from '../../../shared/domain.js';
 import type { AppError } from '../../../shared/errors.js';
+import type { Explanation } from '../../../shared/explanation.js';
 import type { DiscoveredCandidate, DiscoveryResult, ProviderSummary } from '../../../shared/provider.js';
 import { ApiFailure, call } from '../api.js';
+import { ExplanationView } from '../components/ExplanationView.js';
 import { Icon } from '../components/Icon.js';
 import { useI18n } from '../i18n.js';
-import { rememberSizeLimit } from '../size-limits.js';
 
 const providerColors = ['#2457c5', '#c2410c', '#15803d', '#7c3aed', '#be123c', '#0e7490'];
 export function providerInitial(providerId: string | undefined, address: string): string {
@@ -118,7 +119,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
   const [manual, setManual] = useState(false);
   const [settings, setSettings] = useState<SmtpSettings>({ host: '', port: 587, security: 'starttls', username: '' });
   const [steps, setSteps] = useState<Record<StepId, StepState> | null>(null);
-  const [failure, setFailure] = useState<AppError | null>(null);
+  const [failure, setFailure] = useState<{ error: AppError; explanation?: Explanation } | null>(null);
   const [busy, setBusy] = useState(false);
   const [fieldError, setFieldError] = useState<string | null>(null);
 
@@ -160,7 +161,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
       window.setTimeout(() => setSteps((s) => (s && s.tls !== 'failed' && s.tls !== 'pending' && s.auth === 'pending' ? { ...s, tls: usesTls ? 'done' : 'skipped', auth: 'running' } : s)), 800),
     ];
     try {
-      const outcome = await call('accounts.testConnection', { settings, password });
+      const outcome = await call('accounts.testConnection', { settings, password, ...(provider ? { providerId: provider.id } : {}) });
       timers.forEach((x) => window.clearTimeout(x));
       if (!outcome.ok) {
         const failed = stepOfPhase(outcome.error?.detail?.phase);
@@ -171,7 +172,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
           tls: !usesTls ? 'skipped' : at > 1 ? 'done' : at === 1 ? 'failed' : 'pending',
           auth: settings.username === undefined ? 'skipped' : at === 2 ? 'failed' : 'pending',
         });
-        setFailure(outcome.error ?? { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: '' } });
+        setFailure({ error: outcome.error ?? { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: '' } }, ...(outcome.explanation ? { explanation: outcome.explanation } : {}) });
         return;
       }
       setSteps({ connect: 'done', tls: usesTls ? 'done' : 'skipped', auth: settings.username !== undefined ? 'done' : 'skipped' });
@@ -179,12 +180,11 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
         ...settings, displayName: name.trim(), address: address.trim(),
         ...(provider ? { providerId: provider.id } : {}),
       }, settings.username !== undefined ? password : undefined);
-      rememberSizeLimit(created.id, outcome.capabilities);
       onDone(created);
     } catch (error) {
       timers.forEach((x) => window.clearTimeout(x));
       setSteps(null);
-      setFailure(error instanceof ApiFailure ? error.error : { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: String(error) } });
+      setFailure({ error: error instanceof ApiFailure ? error.error : { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: String(error) } } });
     } finally {
       setBusy(false);
     }
@@ -304,7 +304,11 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
             ))}
           </ol>
         ) : null}
-        {failure ? <TestFailure error={failure} provider={provider} /> : null}
+        {failure ? (
+          <div className="wizard__failure" role="alert">
+            <ExplanationView explanation={failure.explanation} error={failure.error} technical />
+          </div>
+        ) : null}
         <div className="form-actions">
           <button type="button" className="btn btn--primary" disabled={busy || !settings.host} onClick={() => void testAndSave()}>
             {busy ? <><span className="spinner" aria-hidden="true" />{t('wizard.testing')}</> : failure ? t('wizard.retest') : t('wizard.testAndSave')}
@@ -321,24 +325,4 @@ function sourceWords(c: DiscoveredCandidate, t: (k: string, p?: Record<string, s
   const words = own === key ? t(`wizard.sourceWords.${c.source}`, c.sourceParams) : own;
   const confirmed = c.confirmedBy.length > 0 ? ` ${t('wizard.confirmedBy', { n: c.confirmedBy.length })}` : '';
   return words + confirmed;
-}
-
-function TestFailure({ error, provider }: { error: AppError; provider: ProviderSummary | undefined }) {
-  const { t, lang } = useI18n();
-  const d = error.detail;
-  const step = stepOfPhase(d?.phase);
-  const authFailed = step === 'auth' && (d?.code === 535 || d?.code === 534 || d?.enhancedCode?.startsWith('5.7'));
-  return (
-    <div className="explanation explanation--error" role="alert">
-      <h3 className="explanation__title"><Icon name="error" /> {t(authFailed ? 'wizard.fail.password' : `wizard.fail.${step}`)}</h3>
-      <p>{t(authFailed ? 'wizard.fail.password.what' : `wizard.fail.${step}.what`, { host: String(d?.context?.host ?? ''), port: String(d?.context?.port ?? '') })}</p>
-      {authFailed && provider?.requirementText ? <p className="explanation__provider">{provider.requirementText[lang]}</p> : null}
-      {d?.serverText || d?.message ? (
-        <details className="explanation__details">
-          <summary>{t('explanation.technical')}</summary>
-          <code>{[d.code, d.enhancedCode, d.serverText ?? d.message].filter(Boolean).join(' ')}</code>
-        </details>
-      ) : null}
-    </div>
-  );
 }

@@ -1,27 +1,32 @@
 import { useId, useState } from 'react';
 import type { Account, AccountPatch } from '../../../shared/account.js';
 import type { SmtpSettings } from '../../../shared/domain.js';
+import type { AppError } from '../../../shared/errors.js';
+import type { Explanation } from '../../../shared/explanation.js';
 import { ApiFailure, call } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { ExplanationView } from '../components/ExplanationView.js';
 import { Icon } from '../components/Icon.js';
 import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
-import { rememberSizeLimit } from '../size-limits.js';
 import { useAccounts } from '../use-accounts.js';
 import { AccountWizard, ServerFields, providerInitial } from './AccountWizard.js';
 import type { SectionProps } from './index.js';
 
+/** The last connection test of an account in this session: worked, or why not. */
+type TestOutcome = { ok: true } | { ok: false; error: AppError; explanation?: Explanation };
+
 const securityLabel = (s: SmtpSettings['security']) => (s === 'tls' ? 'SSL/TLS' : s === 'starttls' ? 'STARTTLS' : '—');
 
 export function AccountsSection({ onNavigate }: SectionProps) {
-  const { t } = useI18n();
+  const { t, formatBytes, formatDateTime } = useI18n();
   const accounts = useAccounts();
   const toasts = useToasts();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
   const [testing, setTesting] = useState<string | null>(null);
-  const [status, setStatus] = useState<Record<string, 'ok' | 'failed'>>({});
+  const [status, setStatus] = useState<Record<string, TestOutcome>>({});
 
   const failText = (failure: unknown) => (failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : t('common.unexpected', { detail: String(failure) }));
 
@@ -29,11 +34,12 @@ export function AccountsSection({ onNavigate }: SectionProps) {
     setTesting(account.id);
     try {
       const result = await call('accounts.testConnection', { accountId: account.id });
-      setStatus((s) => ({ ...s, [account.id]: result.ok ? 'ok' : 'failed' }));
-      if (result.ok) { rememberSizeLimit(account.id, result.capabilities); toasts.show({ tone: 'success', title: t('accounts.test.ok', { address: account.address }) }); }
-      else toasts.show({ tone: 'error', title: t('accounts.test.failed', { address: account.address }), body: result.error ? t(result.error.messageKey, result.error.params) : undefined });
+      // A failure is explained in the account's card (it stays until the next test); success is a toast.
+      setStatus((s) => ({ ...s, [account.id]: result.ok ? { ok: true }
+        : { ok: false, error: result.error ?? { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: '' } }, ...(result.explanation ? { explanation: result.explanation } : {}) } }));
+      if (result.ok) toasts.show({ tone: 'success', title: t('accounts.test.ok', { address: account.address }) });
     } catch (failure) {
-      toasts.show({ tone: 'error', title: t('accounts.test.failed', { address: account.address }), body: failText(failure) });
+      setStatus((s) => ({ ...s, [account.id]: { ok: false, error: failure instanceof ApiFailure ? failure.error : { kind: 'unknown', messageKey: 'common.unexpected', params: { detail: String(failure) } } } }));
     } finally {
       setTesting(null);
     }
@@ -85,11 +91,17 @@ export function AccountsSection({ onNavigate }: SectionProps) {
                 </div>
                 <div className="muted">{a.address}</div>
                 <div className="account-card__server muted"><Icon name="lock" size={14} /> {a.host}:{a.port} · {securityLabel(a.security)}{a.username ? ` · ${a.username}` : ''}</div>
+                {a.learnt ? (
+                  <div className="account-card__learnt muted" data-testid="account-learnt">
+                    {a.learnt.sizeLimit ? t('accounts.learnt.size', { size: formatBytes(a.learnt.sizeLimit), time: formatDateTime(a.learnt.testedAt) })
+                      : t('accounts.learnt.noSize', { time: formatDateTime(a.learnt.testedAt) })}
+                  </div>
+                ) : null}
               </div>
               <div className="account-card__status">
                 {!a.hasSecret && a.username ? <span className="badge badge--warning"><Icon name="warning" size={14} />{t('accounts.noPassword')}</span>
-                  : status[a.id] === 'failed' ? <span className="badge badge--danger"><Icon name="error" size={14} />{t('accounts.status.failed')}</span>
-                  : status[a.id] === 'ok' ? <span className="badge badge--success"><Icon name="check" size={14} />{t('accounts.status.ok')}</span>
+                  : status[a.id]?.ok === false ? <span className="badge badge--danger"><Icon name="error" size={14} />{t('accounts.status.failed')}</span>
+                  : status[a.id]?.ok ? <span className="badge badge--success"><Icon name="check" size={14} />{t('accounts.status.ok')}</span>
                   : <span className="badge"><Icon name="check" size={14} />{t('accounts.status.ready')}</span>}
               </div>
             </div>
@@ -99,6 +111,7 @@ export function AccountsSection({ onNavigate }: SectionProps) {
               <button type="button" className="btn btn--small" aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>{t('accounts.edit')}</button>
               <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(a)}><Icon name="trash" size={14} />{t('accounts.delete')}</button>
             </div>
+            <TestFailure outcome={status[a.id]} address={a.address} />
             {editing === a.id ? <AccountEditor account={a} onClose={() => setEditing(null)} /> : null}
           </li>
         ))}
@@ -109,6 +122,17 @@ export function AccountsSection({ onNavigate }: SectionProps) {
           <p>{t('accounts.deleteConfirm.body')}</p>
         </ConfirmDialog>
       ) : null}
+    </div>
+  );
+}
+
+/** Why the last connection test of this account failed, in the person's language, with the provider's hint. */
+function TestFailure({ outcome, address }: { outcome: TestOutcome | undefined; address: string }) {
+  const { t } = useI18n();
+  if (!outcome || outcome.ok) return null;
+  return (
+    <div className="account-card__test" role="alert" aria-label={t('accounts.test.failed', { address })}>
+      <ExplanationView explanation={outcome.explanation} error={outcome.error} technical />
     </div>
   );
 }

@@ -15,7 +15,6 @@ import { useI18n } from '../i18n.js';
 import { outbox, stageAttachment } from '../pending-api.js';
 import { useAppState } from '../settings-context.js';
 import { useAccounts } from '../use-accounts.js';
-import { serverSizeLimit } from '../size-limits.js';
 import type { SectionProps } from './index.js';
 
 const emptyDraft = (accountId: string | null): ComposeDraft => ({
@@ -71,11 +70,12 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const [sending, setSending] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [sizeLimit, setSizeLimit] = useState<number | null>(null);
   const dirty = useRef(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const account = accounts?.find((a) => a.id === draft.accountId) ?? defaultAccount;
+  // The server's SIZE limit as the last connection test learnt it (kept on the account).
+  const sizeLimit = account?.learnt?.sizeLimit ?? null;
   // Pick the default account (and its signature) once accounts are known.
   useEffect(() => {
     if (!draft.accountId && defaultAccount) {
@@ -84,7 +84,6 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   }, [defaultAccount, draft.accountId]);
   useEffect(() => {
     if (!account) return;
-    setSizeLimit(serverSizeLimit(account.id));
     void outbox.warmUp(account.id);
   }, [account]);
 
