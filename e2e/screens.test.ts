@@ -111,6 +111,29 @@ for (const lang of ['de', 'en'] as const) {
         await check(app, `log-filtered-${tag}`, found);
         await page.getByLabel('Status').selectOption('');
 
+        // Date filters in the person's language, typed or stepped with the arrow keys.
+        const fromDate = page.getByLabel(lang === 'de' ? 'Ab Datum' : 'From date');
+        assert.equal(await fromDate.getAttribute('placeholder'), lang === 'de' ? 'TT.MM.JJJJ' : 'DD/MM/YYYY');
+        const day = (offset: number) => { const d = new Date(); d.setDate(d.getDate() + offset); return d; };
+        const typed = (d: Date) => new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
+        await fromDate.fill(typed(day(1)));
+        await page.locator('.log-list .empty').waitFor();
+        await fromDate.press('ArrowDown');
+        await fromDate.press('ArrowDown');
+        assert.equal(await fromDate.inputValue(), typed(day(-1)), 'two days back, shown as the person writes dates');
+        await page.locator('.log-list__count').filter({ hasText: /^240 / }).waitFor();
+        await fromDate.fill(lang === 'de' ? '31.02.2025' : '31/02/2025');
+        await fromDate.press('Tab');
+        const dateError = page.locator('.date-error');
+        await dateError.waitFor();
+        assert.match(await dateError.innerText(), lang === 'de' ? /TT\.MM\.JJJJ/ : /DD\/MM\/YYYY/);
+        assert.equal(await fromDate.getAttribute('aria-invalid'), 'true');
+        await page.locator('.log-list__count').filter({ hasText: /^240 / }).waitFor(); // the last good date still filters
+        await check(app, `log-date-invalid-${tag}`, found);
+        await fromDate.fill('');
+        await fromDate.press('Tab');
+        assert.equal(await dateError.count(), 0);
+
         await page.locator('nav button[data-section="accounts"]').click();
         await page.locator('.account-card').first().waitFor();
         await check(app, `accounts-${tag}`, found);

@@ -4,6 +4,7 @@ import type { Account } from '../../../shared/account.js';
 import { ExplanationSchema, renderExplanation } from '../../../shared/explanation.js';
 import type { SendLogEntry, SendLogQuery, SendLogStatus, SendLogSummary } from '../../../shared/sendlog.js';
 import { ApiFailure, call, subscribe } from '../api.js';
+import { DateField } from '../components/DateField.js';
 import { ExplanationView } from '../components/ExplanationView.js';
 import { Icon } from '../components/Icon.js';
 import { useToasts } from '../components/Toasts.js';
@@ -33,7 +34,7 @@ function toQuery(f: Filters): SendLogQuery {
 export function SendLogSection(_props: SectionProps) {
   const { t } = useI18n();
   const accounts = useAccounts();
-  const ids = { status: useId(), account: useId(), from: useId(), to: useId(), search: useId(), list: useId() };
+  const ids = { status: useId(), account: useId(), search: useId(), list: useId() };
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [search, setSearch] = useState('');
   const [entries, setEntries] = useState<SendLogSummary[]>([]);
@@ -118,14 +119,8 @@ export function SendLogSection(_props: SectionProps) {
             {(accounts ?? []).map((a) => <option key={a.id} value={a.id}>{a.address}</option>)}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.from}>{t('log.from')}</label>
-          <input id={ids.from} type="date" value={filters.from} onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value }))} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>{t('log.to')}</label>
-          <input id={ids.to} type="date" value={filters.to} onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value }))} />
-        </div>
+        <DateField label={t('log.from')} value={filters.from} onChange={(from) => setFilters((f) => ({ ...f, from }))} />
+        <DateField label={t('log.to')} value={filters.to} onChange={(to) => setFilters((f) => ({ ...f, to }))} />
       </div>
       {error ? <div className="banner banner--error" role="alert">{error}</div> : null}
       <div className="log-split">
