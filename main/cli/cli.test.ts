@@ -139,6 +139,17 @@ describe('postbote send', () => {
     assert.match(r.stderr, /550/);
   });
 
+  test('every recipient refused, as JSON: each address with its own reply', async () => {
+    const r = await cli(['send', ...adhoc(starttls, 'starttls'), '--from', 'alice@example.test', '--to', 'nobody@example.test', '--to', 'ghost@example.test', '--text', 'x', '--json'],
+      { env: { POSTBOTE_PASSWORD: 'wonderland' } });
+    assert.equal(r.code, 69, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as { ok: boolean; accepted: string[]; rejected: Array<{ address: string; code: number; message: string }> };
+    assert.equal(j.ok, false);
+    assert.deepEqual(j.accepted, []);
+    assert.deepEqual(j.rejected.map((x) => [x.address, x.code]), [['nobody@example.test', 550], ['ghost@example.test', 550]]);
+    for (const x of j.rejected) assert.match(x.message, new RegExp(`^<${x.address}>: Recipient address rejected`));
+  });
+
   test('wrong password: exit 69, explained in German with --lang de', async () => {
     const r = await cli(['send', ...adhoc(starttls, 'starttls'), '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x', '--lang', 'de'],
       { env: { POSTBOTE_PASSWORD: 'wrong' } });

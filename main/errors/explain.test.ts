@@ -222,8 +222,10 @@ function assertReadable(e: Explanation, raw: string[]): void {
     const texts = [r.title, r.happened, r.cause, ...r.actions];
     for (const text of texts) {
       assert.ok(text.trim().length > 3, `${lang}: empty text`);
-      assert.ok(!text.includes('undefined') && !text.includes('null') && !text.includes('NaN'), `${lang}: ${text}`);
-      assert.ok(!placeholderLeft.test(text), `${lang}: placeholder left in "${text}"`);
+      // Addresses are the person's data: "{a}.a@a.aa" or "null@x.de" are valid mailboxes, not leftovers.
+      const own = e.recipients.reduce((t, addr) => t.split(addr).join(''), text);
+      assert.ok(!own.includes('undefined') && !own.includes('null') && !own.includes('NaN'), `${lang}: ${text}`);
+      assert.ok(!placeholderLeft.test(own), `${lang}: placeholder left in "${text}"`);
       assert.ok(!text.includes('…'), `${lang}: missing parameter in "${text}"`);
       for (const s of raw) assert.ok(text !== s && (s.length < 25 || !text.includes(s)), `${lang}: raw error text in "${text}"`);
     }
