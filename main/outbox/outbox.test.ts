@@ -37,6 +37,11 @@ describe('outbox: sending', () => {
     assert.ok(names.includes('outbox.changed') && names.includes('outbox.progress') && names.includes('outbox.outcome'));
     const outcome = h.events.find((e) => e.name === 'outbox.outcome')?.payload as { state: string };
     assert.equal(outcome.state, 'sent');
+    // The progress bar ends full: the last data event reports every byte of the message.
+    const data = h.events.filter((e) => e.name === 'outbox.progress').map((e) => e.payload as { phase: string; bytesSent: number; totalBytes: number | null })
+      .filter((p) => p.phase === 'data');
+    const last = data.at(-1);
+    assert.ok(last && last.bytesSent > 0 && last.bytesSent === last.totalBytes, `last data progress ${JSON.stringify(last)}`);
   });
 
   test('consecutive messages of one account share one SMTP session, in order', async (t) => {

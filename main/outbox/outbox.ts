@@ -561,9 +561,13 @@ export class Outbox {
     this.changed(entry);
     const total = entry.size;
     let lastProgress = { phase: '', at: 0, bytes: 0 };
-    const progress = (phase: OutboxProgress['phase'], bytesSent: number, totalBytes: number | null, force = false): void => {
+    const progress = (phase: OutboxProgress['phase'], wireBytes: number, totalBytes: number | null, force = false): void => {
       const nowMs = performance.now();
-      if (!force && phase === lastProgress.phase && nowMs - lastProgress.at < 100 && bytesSent - lastProgress.bytes < 256 * 1024) return;
+      // The wire carries a few bytes more than the message (dot-stuffing, the final dot): the bar stops at 100 %.
+      const bytesSent = totalBytes === null ? wireBytes : Math.min(wireBytes, totalBytes);
+      // Throttled, but the last step ("all bytes written") always reaches the progress bar.
+      const complete = totalBytes !== null && bytesSent >= totalBytes && bytesSent > lastProgress.bytes;
+      if (!force && !complete && phase === lastProgress.phase && nowMs - lastProgress.at < 100 && bytesSent - lastProgress.bytes < 256 * 1024) return;
       lastProgress = { phase, at: nowMs, bytes: bytesSent };
       this.emit('outbox.progress', { id, accountId: entry.accountId, phase, bytesSent, totalBytes });
     };
