@@ -33,7 +33,6 @@ function decodeEntities(s: string): string {
 /** http, https and mailto only; anything that looks like a scheme but is not one of them is refused. */
 export function safeHref(raw: string): string | undefined {
   // Browsers ignore control characters and whitespace inside schemes ("java\tscript:").
-  // eslint-disable-next-line no-control-regex
   const value = decodeEntities(raw).replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
   if (/^(https?:\/\/|mailto:)/i.test(value)) return value.slice(0, 2048);
   return undefined;
