@@ -93,6 +93,13 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Messages deferred while offline are tried as soon as the system says the network is back.
+  useEffect(() => {
+    const onOnline = () => { void call('outbox.online').catch(() => undefined); };
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, []);
+
   useAppliedTheme(settings?.theme);
   const lang = settings && settings.language !== 'system' ? settings.language : languageFromTag(info?.systemLanguage ?? navigator.language);
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
