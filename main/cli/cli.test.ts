@@ -395,6 +395,29 @@ describe('postbote discover', () => {
     assert.equal(j.candidates[0]?.rank, 1);
   });
 
+  test('accounts add with only an address and a password: discovery, connection test, saved', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    // The provider's autoconfig file names smtp.acme.test:465 (SSL) with the local part as user name.
+    const acme = await startTestSmtpServer({ ca: sharedTestCa(), secure: true, users: { anna: 'acme-pw' }, certNames: ['smtp.acme.test'] });
+    t.after(() => acme.close());
+    const env = { ...hooks(), POSTBOTE_TEST_PORT_MAP: `443:${web.httpsPort},80:${web.httpPort},465:${acme.port},587:9,25:9` };
+    const wrong = await cli(['accounts', 'add', 'anna@acme.test', '--password-stdin'], { stdin: 'not-it\n', env, keyring: true });
+    assert.equal(wrong.code, 69, wrong.stdout + wrong.stderr);
+    const none = await cli(['accounts', 'list', '--json'], { env, keyring: true });
+    assert.equal((JSON.parse(none.stdout) as { accounts: Array<{ address: string }> }).accounts.some((a) => a.address === 'anna@acme.test'), false, 'a failing account is not saved');
+
+    const add = await cli(['accounts', 'add', 'anna@acme.test', '--name', 'Anna', '--password-stdin', '--json'], { stdin: 'acme-pw\n', env, keyring: true });
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    const list = await cli(['accounts', 'list', '--json'], { env, keyring: true });
+    const anna = (JSON.parse(list.stdout) as { accounts: Array<{ id: string; address: string; host: string; port: number; security: string; username?: string; hasSecret: boolean }> })
+      .accounts.find((a) => a.address === 'anna@acme.test');
+    assert.deepEqual(anna && { host: anna.host, port: anna.port, security: anna.security, username: anna.username, hasSecret: anna.hasSecret },
+      { host: 'smtp.acme.test', port: 465, security: 'tls', username: 'anna', hasSecret: true });
+    assert.ok(acme.authAttempts.some((a) => a.username === 'anna' && a.ok), 'the connection test signed in before saving');
+    const removed = await cli(['accounts', 'remove', anna?.id ?? 'x'], { env, keyring: true });
+    assert.equal(removed.code, 0, removed.stdout + removed.stderr);
+  });
+
   test('DNS SRV from the local DNS server; a preset domain; nothing found → 69 with what was tried', async () => {
     const srv = await cli(['discover', 'x@srvonly.test', '--lang', 'de'], { env: hooks() });
     assert.equal(srv.code, 0, srv.stderr + srv.stdout);

@@ -37,6 +37,8 @@ export interface TestSmtpServerOptions {
   hide?: string[];
   /** 127.0.0.1 (default) or ::1. */
   host?: string;
+  /** DNS names the server certificate is issued for (default: localhost). */
+  certNames?: string[];
   /** Reply to the final dot (default "250 OK: queued as <id>"). */
   queueIdPrefix?: string;
 }
@@ -84,7 +86,7 @@ export function sharedTestCa(): TestCa {
   return sharedCa;
 }
 
-const certCache = new WeakMap<TestCa, { key: string; cert: string }>();
+const certCache = new WeakMap<TestCa, Map<string, { key: string; cert: string }>>();
 
 function params(a: SMTPServerAddress): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {};
@@ -97,11 +99,15 @@ function params(a: SMTPServerAddress): Record<string, string | boolean> {
 
 export async function startTestSmtpServer(opts: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
   const ca = opts.ca ?? sharedTestCa();
-  let pair = certCache.get(ca);
+  const names = opts.certNames ?? ['localhost'];
+  const cacheKey = names.join(',');
+  let byNames = certCache.get(ca);
+  if (!byNames) certCache.set(ca, (byNames = new Map()));
+  let pair = byNames.get(cacheKey);
   if (!pair) {
-    const issued = ca.issue();
+    const issued = ca.issue({ names });
     pair = { key: issued.keyPem, cert: issued.certPem };
-    certCache.set(ca, pair);
+    byNames.set(cacheKey, pair);
   }
   const users = opts.users ?? {};
   const tokens = opts.tokens ?? {};
