@@ -16,6 +16,8 @@ import type { SectionProps } from './index.js';
 const statuses: SendLogStatus[] = ['sent', 'sentWithWarnings', 'deferred', 'failed', 'unconfirmed', 'cancelled'];
 const ROW_HEIGHT = 60;
 const PAGE = 500;
+/** Ask for the next page while this many loaded rows are still ahead (a few hundred ms of fast scrolling). */
+const PREFETCH_ROWS = 400;
 
 interface Filters { status: SendLogStatus | ''; accountId: string; from: string; to: string; search: string }
 const noFilters: Filters = { status: '', accountId: '', from: '', to: '', search: '' };
@@ -45,9 +47,9 @@ export function SendLogSection(_props: SectionProps) {
   const [active, setActive] = useState(0);
   const generation = useRef(0);
   const loadingMore = useRef(false);
-  const parentRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => { const timer = window.setTimeout(() => setFilters((f) => ({ ...f, search })), 200); return () => window.clearTimeout(timer); }, [search]);
+  // Unchanged search text keeps the filters object (no second load when the screen opens).
+  useEffect(() => { const timer = window.setTimeout(() => setFilters((f) => (f.search === search ? f : { ...f, search })), 200); return () => window.clearTimeout(timer); }, [search]);
 
   const load = useCallback((f: Filters) => {
     const gen = ++generation.current;
@@ -70,27 +72,9 @@ export function SendLogSection(_props: SectionProps) {
       .finally(() => { loadingMore.current = false; });
   }, [cursor, filters]);
 
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items[items.length - 1]?.index ?? 0;
-  useEffect(() => { if (lastIndex >= entries.length - 50) loadMore(); }, [lastIndex, entries.length, loadMore]);
+  const pick = useCallback((index: number, id: number) => { setActive(index); setSelected(id); }, []);
 
-  function onListKey(e: KeyboardEvent<HTMLDivElement>) {
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
-    if (e.key in moves) {
-      e.preventDefault();
-      const next = Math.max(0, Math.min(entries.length - 1, active + (moves[e.key] ?? 0)));
-      setActive(next);
-      virtualizer.scrollToIndex(next, { align: 'auto' });
-    } else if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      const entry = entries[active];
-      if (entry) setSelected(entry.id);
-    }
-  }
-
-  const accountName = (id: string | null) => accounts?.find((a: Account) => a.id === id)?.address ?? '';
-  const activeId = entries[active] ? `${ids.list}-${entries[active].id}` : undefined;
+  const accountName = useCallback((id: string | null) => accounts?.find((a: Account) => a.id === id)?.address ?? '', [accounts]);
   return (
     <div className="page page--wide page--log">
       <header className="page__header">
@@ -131,18 +115,8 @@ export function SendLogSection(_props: SectionProps) {
           {!loading && entries.length === 0 ? (
             <div className="empty"><h2>{t('log.empty.title')}</h2><p>{t(filters === noFilters ? 'log.empty.body' : 'log.empty.filtered')}</p></div>
           ) : null}
-          <div ref={parentRef} id={ids.list} className="log-list__scroll" role="listbox" tabIndex={0} aria-label={t('log.entries')}
-            aria-activedescendant={activeId} onKeyDown={onListKey} hidden={entries.length === 0}>
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {items.map((row) => {
-                const e = entries[row.index];
-                return e ? (
-                  <LogRow key={e.id} entry={e} domId={`${ids.list}-${e.id}`} top={row.start} selected={selected === e.id} active={row.index === active}
-                    onPick={() => { setActive(row.index); setSelected(e.id); }} />
-                ) : null;
-              })}
-            </div>
-          </div>
+          <LogList listId={ids.list} label={t('log.entries')} entries={entries} active={active} selected={selected}
+            onActive={setActive} onPick={pick} loadMore={loadMore} />
         </div>
         <div className="log-detail card" aria-live="polite">
           {selected === null ? (
@@ -154,16 +128,66 @@ export function SendLogSection(_props: SectionProps) {
   );
 }
 
+/**
+ * The virtualised list on its own: scrolling re-renders this component and the rows that
+ * come into view, never the filters or the detail pane. Rows have one fixed height, so
+ * estimateSize is exact and nothing is measured while scrolling; the next page is asked
+ * for well before its rows are needed.
+ */
+const LogList = memo(function LogList({ listId, label, entries, active, selected, onActive, onPick, loadMore }: {
+  listId: string; label: string; entries: SendLogSummary[]; active: number; selected: number | null;
+  onActive(index: number): void; onPick(index: number, id: number): void; loadMore(): void;
+}) {
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  // On every new list, not only a longer one: a page asked for while the filters changed is
+  // dropped, and the fresh first page must ask again even when the window has not moved.
+  useEffect(() => { if (lastIndex >= entries.length - PREFETCH_ROWS) loadMore(); }, [lastIndex, entries, loadMore]);
+
+  function onListKey(e: KeyboardEvent<HTMLDivElement>) {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
+    if (e.key in moves) {
+      e.preventDefault();
+      const next = Math.max(0, Math.min(entries.length - 1, active + (moves[e.key] ?? 0)));
+      onActive(next);
+      virtualizer.scrollToIndex(next, { align: 'auto' });
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      const entry = entries[active];
+      if (entry) onPick(active, entry.id);
+    }
+  }
+  const activeId = entries[active] ? `${listId}-${entries[active].id}` : undefined;
+  return (
+    <div ref={parentRef} id={listId} className="log-list__scroll" role="listbox" tabIndex={0} aria-label={label}
+      aria-activedescendant={activeId} onKeyDown={onListKey} hidden={entries.length === 0}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((row) => {
+          const e = entries[row.index];
+          // Keyed by slot, not by entry: a row leaving the window is reused for one coming in,
+          // so scrolling changes texts in place instead of building and dropping elements.
+          return e ? (
+            <LogRow key={row.index % items.length} entry={e} index={row.index} domId={`${listId}-${e.id}`} top={row.start} selected={selected === e.id} active={row.index === active}
+              onPick={onPick} />
+          ) : null;
+        })}
+      </div>
+    </div>
+  );
+});
+
 /** One row of the list; memoised so scrolling renders only the rows that come into view. */
-const LogRow = memo(function LogRow({ entry: e, domId, top, selected, active, onPick }: {
-  entry: SendLogSummary; domId: string; top: number; selected: boolean; active: boolean; onPick(): void;
+const LogRow = memo(function LogRow({ entry: e, index, domId, top, selected, active, onPick }: {
+  entry: SendLogSummary; index: number; domId: string; top: number; selected: boolean; active: boolean; onPick(index: number, id: number): void;
 }) {
   const { t, formatDateTime, formatBytes } = useI18n();
   return (
     <div id={domId} role="option" aria-selected={selected}
       className={`log-row${selected ? ' log-row--selected' : ''}${active ? ' log-row--active' : ''}`}
       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
-      onClick={onPick}>
+      onClick={() => onPick(index, e.id)}>
       <span className={`dot dot--${stateTone(e.status)}`} aria-hidden="true" />
       <div className="log-row__main">
         <div className="log-row__top">
@@ -178,7 +202,7 @@ const LogRow = memo(function LogRow({ entry: e, domId, top, selected, active, on
       </div>
     </div>
   );
-}, (a, b) => a.entry === b.entry && a.top === b.top && a.selected === b.selected && a.active === b.active && a.domId === b.domId);
+});
 
 /** The entry as text for a support desk: explanation, recipients, timings, TLS, transcript. */
 export function entryAsText(e: SendLogEntry, i18n: I18n): string {
@@ -217,7 +241,8 @@ function download(name: string, type: string, content: string) {
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function LogDetail({ id, accountName }: { id: number; accountName(id: string | null): string }) {
+/** Memoised: a page arriving in the list does not re-render the entry being read. */
+const LogDetail = memo(function LogDetail({ id, accountName }: { id: number; accountName(id: string | null): string }) {
   const i18n = useI18n();
   const { t, formatDateTime, formatBytes } = i18n;
   const toasts = useToasts();
@@ -310,4 +335,4 @@ function LogDetail({ id, accountName }: { id: number; accountName(id: string | n
       </section>
     </article>
   );
-}
+});
