@@ -12,6 +12,12 @@ export function option(name: string, fallback: number): number {
   return Number.isFinite(v) ? v : fallback;
 }
 
+export function optionString(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  return v !== undefined && !v.startsWith('--') ? v : fallback;
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

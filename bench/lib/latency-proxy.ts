@@ -17,10 +17,26 @@ export interface ProxyStats {
   roundTrips: number;
 }
 
+/**
+ * One write burst as the proxy saw it: consecutive chunks in one direction on one
+ * connection, timed when the first chunk reached the proxy (performance.now()). A server
+ * burst with `roundTrip` set is one the client waited for (it answers client data).
+ */
+export interface Burst {
+  conn: number;
+  dir: 'C' | 'S' | 'TCP';
+  t: number;
+  bytes: number;
+  roundTrip: boolean;
+}
+
 export interface LatencyProxy {
   host: string;
   port: number;
   stats: ProxyStats;
+  /** Write bursts since the last reset (recorded only while `tracing` is true). */
+  bursts: Burst[];
+  tracing: boolean;
   /** Round trips counted since the last reset. */
   reset(): void;
   close(): Promise<void>;
@@ -58,11 +74,25 @@ class DelayedPipe {
 
 export async function startLatencyProxy(target: { host: string; port: number }, oneWayMs: number): Promise<LatencyProxy> {
   const stats: ProxyStats = { connections: 0, roundTrips: 0 };
+  const state = { bursts: [] as Burst[], tracing: false };
   const open = new Set<Socket>();
+  let connSeq = 0;
   const server = createServer((client) => {
     stats.connections++;
     stats.roundTrips++; // the TCP handshake
     const accepted = performance.now();
+    const conn = ++connSeq;
+    let last: Burst | null = null;
+    const note = (dir: 'C' | 'S' | 'TCP', bytes: number, roundTrip: boolean): void => {
+      if (!state.tracing) return;
+      if (last && last.dir === dir && dir !== 'TCP') {
+        last.bytes += bytes;
+        return;
+      }
+      last = { conn, dir, t: performance.now(), bytes, roundTrip };
+      state.bursts.push(last);
+    };
+    note('TCP', 0, true);
     client.setNoDelay(true);
     open.add(client);
     client.pause();
@@ -82,10 +112,12 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
       const toClient = new DelayedPipe(client);
       client.on('data', (d: Buffer) => {
         clientSpoke = true;
+        note('C', d.length, false);
         // The client can only send once the SYN-ACK has come back (one RTT after it started).
         toServer.push(d, Math.max(performance.now(), accepted + 2 * oneWayMs) + oneWayMs);
       });
       up.on('data', (d: Buffer) => {
+        note('S', d.length, clientSpoke);
         if (clientSpoke) {
           stats.roundTrips++;
           clientSpoke = false;
@@ -104,7 +136,10 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
     host: '127.0.0.1',
     port: (server.address() as AddressInfo).port,
     stats,
-    reset: () => { stats.connections = 0; stats.roundTrips = 0; },
+    get bursts() { return state.bursts; },
+    get tracing() { return state.tracing; },
+    set tracing(on: boolean) { state.tracing = on; },
+    reset: () => { stats.connections = 0; stats.roundTrips = 0; state.bursts = []; },
     close: () => new Promise<void>((resolve) => {
       for (const s of open) s.destroy();
       server.close(() => resolve());
