@@ -2,14 +2,18 @@
  * One memory measurement in a process of its own: send a message with an attachment of
  * N MiB over implicit TLS with one client, sampling RSS, and print a JSON line.
  * `compose-only` just reads the message stream (the cost of the input itself).
- *   node --import tsx bench/lib/memory-child.ts postbote|nodemailer|nodemailer-compose|compose-only <MiB> <port> <caPath>
+ * `postbote-file` / `nodemailer-file`: end to end from a file on disk, each client composing
+ * the message itself (Postbote: composeMessage from main/mime + the engine; nodemailer: its
+ * own sendMail with the file as attachment).
+ *   node --import tsx bench/lib/memory-child.ts postbote|nodemailer|nodemailer-compose|compose-only|postbote-file|nodemailer-file <MiB> <port> <caPath> [file]
  */
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
+import { composeMessage } from '../../main/mime/index.js';
 import { sendMail } from '../../main/smtp/index.js';
 
-const [client = 'postbote', mibArg = '5', portArg = '0', caPath = ''] = process.argv.slice(2);
+const [client = 'postbote', mibArg = '5', portArg = '0', caPath = '', filePath = ''] = process.argv.slice(2);
 const bytes = Number(mibArg) * 1024 * 1024;
 const port = Number(portArg);
 const ca = readFileSync(caPath, 'utf8');
@@ -75,7 +79,16 @@ await new Promise((r) => setTimeout(r, 50));
 const baseline = process.memoryUsage.rss();
 const timer = setInterval(sample, 5);
 const t0 = performance.now();
-if (client === 'compose-only') {
+const draft = { from: { address: 'a@example.test' }, to: 'b@example.test', subject: 'big', text: 'See attachment.', attachments: [{ path: filePath, name: 'big.bin' }] };
+if (client === 'postbote-file') {
+  const m = await composeMessage(draft, { eightBitMime: true, smtpUtf8: false });
+  await sendMail({ host: '127.0.0.1', port, security: 'tls', servername: 'localhost', extraCaPem: ca, credentials: { username: 'u', password: 'p' } },
+    { envelope: m.envelope, body: m.stream(), size: m.size, messageId: m.messageId });
+} else if (client === 'nodemailer-file') {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: true, auth: { user: 'u', pass: 'p' }, tls: { ca, servername: 'localhost' } });
+  await t.sendMail({ from: draft.from.address, to: draft.to, subject: draft.subject, text: draft.text, attachments: [{ filename: 'big.bin', path: filePath }] });
+  t.close();
+} else if (client === 'compose-only') {
   for await (const c of Readable.from(mimeMessage())) void c;
 } else if (client === 'postbote') {
   await sendMail({ host: '127.0.0.1', port, security: 'tls', servername: 'localhost', extraCaPem: ca, credentials: { username: 'u', password: 'p' } },
