@@ -246,6 +246,8 @@ test('a message over the server SIZE limit is stopped before sending, saying the
     assert.equal((await app.services.service['accounts.list']())[0]?.learnt?.sizeLimit, 100_000);
     assert.equal(await page.evaluate('Object.keys(localStorage).filter((k) => k.startsWith("postbote.sizeLimit")).length'), 0);
     await page.locator('nav button[data-section="compose"]').click();
+    // The accounts screen's "works" toast does not follow onto compose, where it would cover the size warning.
+    await page.locator('.toast').filter({ hasText: 'funktioniert' }).waitFor({ state: 'detached', timeout: 2000 });
     await addRecipients(page, 'bob@example.org,');
     await page.getByLabel('Betreff').fill('Große Datei');
     // Dropped onto the message, as from a file manager.

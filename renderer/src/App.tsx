@@ -5,7 +5,7 @@ import { languageFromTag } from '../../shared/i18n/index.js';
 import { call, subscribe } from './api.js';
 import { Icon, type IconName } from './components/Icon.js';
 import { OutcomeNotifier } from './components/OutcomeNotifier.js';
-import { ToastProvider } from './components/Toasts.js';
+import { ToastProvider, useToasts } from './components/Toasts.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { sectionViews } from './sections/index.js';
 import { AppStateContext, type AppState } from './settings-context.js';
@@ -36,6 +36,9 @@ function LiveShell({ section, onNavigate }: { section: Section; onNavigate(s: Se
 
 function Shell({ section, onNavigate, badges }: { section: Section; onNavigate(s: Section): void; badges: Partial<Record<Section, ReactNode>> }) {
   const { t } = useI18n();
+  const { dismissPassing } = useToasts();
+  // A "done" toast from the screen just left would only cover the next one's content.
+  useEffect(() => { dismissPassing(); }, [section, dismissPassing]);
   const View = sectionViews[section];
   return (
     <div className="shell">

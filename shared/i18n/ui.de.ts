@@ -278,7 +278,7 @@ export const uiDe: Record<keyof typeof uiEn, string> = {
   'log.subtitle': 'Jeder Zustellversuch, mit dem, was der Server geantwortet hat.',
   'log.searchLabel': 'Suche',
   'log.filters': 'Sendeprotokoll filtern',
-  'log.search': 'Betreff, Empfänger, Fehler suchen',
+  'log.search': 'Betreff, Empfänger, Fehler',
   'log.status': 'Status',
   'log.status.all': 'Alle',
   'log.account': 'Konto',

@@ -276,7 +276,7 @@ export const uiEn = {
   'log.subtitle': 'Every delivery attempt, with what the server answered.',
   'log.searchLabel': 'Search',
   'log.filters': 'Filter the send log',
-  'log.search': 'Search subject, recipients, errors',
+  'log.search': 'Subject, recipients, errors',
   'log.status': 'Status',
   'log.status.all': 'All',
   'log.account': 'Account',

@@ -17,7 +17,12 @@ export interface ToastInput {
 }
 interface Toast extends ToastInput { id: number }
 
-interface ToastApi { show(toast: ToastInput): number; dismiss(id: number): void }
+interface ToastApi {
+  show(toast: ToastInput): number;
+  dismiss(id: number): void;
+  /** Closes confirmations that offer nothing more to do (success or info, no action): they belong to the screen that is left. */
+  dismissPassing(): void;
+}
 const ToastContext = createContext<ToastApi | null>(null);
 
 export function useToasts(): ToastApi {
@@ -42,7 +47,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     }
     return id;
   }, [dismiss]);
-  const api = useMemo(() => ({ show, dismiss }), [show, dismiss]);
+  const dismissPassing = useCallback(() => setToasts((list) => {
+    const kept = list.filter((x) => x.action || (x.tone !== 'success' && x.tone !== 'info'));
+    return kept.length === list.length ? list : kept;
+  }), []);
+  const api = useMemo(() => ({ show, dismiss, dismissPassing }), [show, dismiss, dismissPassing]);
   const icon = { success: 'check', error: 'error', warning: 'warning', info: 'info' } as const;
   return (
     <ToastContext.Provider value={api}>
