@@ -90,5 +90,10 @@ export const SendLogPageSchema = z.object({
   entries: z.array(SendLogSummarySchema),
   /** Pass as `before` to get the next (older) page; null at the end. */
   nextCursor: z.string().nullable(),
+  /**
+   * How many entries match the query's filters and search, counted with the first page
+   * (a query without `before`) so a list can size itself once; absent on later pages.
+   */
+  total: z.number().int().nonnegative().optional(),
 });
 export type SendLogPage = z.infer<typeof SendLogPageSchema>;

@@ -210,6 +210,15 @@ test('send log: newest first, keyset pages, filters, full-text search', (t) => {
   assert.equal(all.length, 250);
   assert.equal(new Set(all).size, 250);
   assert.deepEqual(all, [...all].sort((x, y) => y - x), 'newest (highest time, then id) first');
+  // The first page counts what matches (so a list can size itself); later pages do not.
+  assert.equal(repos.sendLog.list({ limit: 100 }).total, 250);
+  assert.equal(repos.sendLog.list({ limit: 100, before: repos.sendLog.list({ limit: 100 }).nextCursor ?? '' }).total, undefined);
+  assert.equal(repos.sendLog.list({ status: ['failed'], accountId: a.id, limit: 10 }).total, repos.sendLog.list({ status: ['failed'], accountId: a.id, limit: 500 }).entries.length);
+  assert.equal(repos.sendLog.list({ from: 1010, to: 1020, limit: 5 }).total, 20);
+  assert.equal(repos.sendLog.list({ search: 'mailbox unavail', limit: 10 }).total, 83, 'a search alone: the match count');
+  assert.equal(repos.sendLog.list({ search: 'mailbox', accountId: b.id, limit: 10 }).total,
+    repos.sendLog.list({ search: 'mailbox', accountId: b.id, limit: 500 }).entries.length, 'a search with a filter');
+  assert.equal(repos.sendLog.list({ search: 'uberweisung' }).total, 1, 'one page: the entries are the total');
 
   const failedOfA = repos.sendLog.list({ status: ['failed'], accountId: a.id, limit: 500 });
   assert.ok(failedOfA.entries.length > 0);
@@ -310,6 +319,8 @@ test('send log: a search with many matches (time-index plan) pages and filters l
       ids.push(...page.entries.map((e) => e.id));
       before = page.nextCursor ?? undefined;
     } while (before);
+    // The first page's total is what paging through finds.
+    assert.equal(repos.sendLog.list({ ...q, limit: 10 }).total, ids.length);
     return ids;
   };
   assert.deepEqual(collect({ search: 'rechnung' }), expected(''));

@@ -52,6 +52,9 @@ export function decodeCursor(cursor: string): { time: number; id: number } {
   return { time: Number(m[1]), id: Number(m[2]) };
 }
 
+const ftsCondition = 'id IN (SELECT rowid FROM send_log_fts WHERE send_log_fts MATCH ?)';
+const whereClause = (conditions: string[]): string => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+
 /** Above this many full-text matches, a search walks the time index instead of sorting all matches. */
 const manyMatches = 1500;
 
@@ -74,6 +77,16 @@ export function createSendLogRepository(db: Database): SendLogRepository {
   );
   const byId = sql.prepare('SELECT * FROM send_log WHERE id = ?');
   const countMatches = sql.prepare('SELECT count(*) AS n FROM send_log_fts WHERE send_log_fts MATCH ?');
+  /**
+   * Entries matching the filters (no cursor): the list's size, counted once with the first page.
+   * Filters alone count over the same indexes the page uses; a search alone is the match count
+   * already taken; a search with filters checks each match by rowid.
+   */
+  const countAll = (where: string[], params: (string | number)[], fts: string | null, matches: number | null): number => {
+    if (fts !== null && where.length === 0 && matches !== null) return matches;
+    const conditions = fts === null ? where : [...where, ftsCondition];
+    return db.guard(() => num(sql.prepare(`SELECT count(*) AS n FROM send_log ${whereClause(conditions)}`).get(...params, ...(fts === null ? [] : [fts])) ?? { n: 0 }, 'n'));
+  };
   return {
     append: (input) => {
       const parsed = NewSendLogEntrySchema.safeParse(input);
@@ -129,22 +142,25 @@ export function createSendLogRepository(db: Database): SendLogRepository {
       }
       const fts = q.search === undefined ? null : toFtsQuery(q.search);
       let indexHint = '';
+      let matches: number | null = null;
       if (fts !== null) {
-        where.push('id IN (SELECT rowid FROM send_log_fts WHERE send_log_fts MATCH ?)');
-        params.push(fts);
         // SQLite's default plan looks up every match and sorts them: fine for rare words, slow
         // for a word in thousands of entries. Then walking a time-ordered index newest-first
         // and stopping at `limit` hits is faster, so count the matches (cheap) and choose.
-        const matches = db.guard(() => num(countMatches.get(fts) ?? { n: 0 }, 'n'));
+        matches = db.guard(() => num(countMatches.get(fts) ?? { n: 0 }, 'n'));
         if (matches > manyMatches) indexHint = timeIndexFor(q.accountId !== undefined, q.status?.length === 1);
       }
-      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const all = fts === null ? where : [...where, ftsCondition];
+      const allParams = fts === null ? params : [...params, fts];
       const rows = db.guard(() =>
-        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${indexHint} ${clause} ORDER BY time DESC, id DESC LIMIT ?`).all(...params, q.limit + 1),
+        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${indexHint} ${whereClause(all)} ORDER BY time DESC, id DESC LIMIT ?`).all(...allParams, q.limit + 1),
       );
       const entries = rows.slice(0, q.limit).map(summaryFromRow);
       const last = entries.at(-1);
-      return { entries, nextCursor: rows.length > q.limit && last ? encodeCursor(last.time, last.id) : null };
+      const page: SendLogPage = { entries, nextCursor: rows.length > q.limit && last ? encodeCursor(last.time, last.id) : null };
+      // The first page (no cursor yet, so `where` holds the filters alone) carries the total.
+      if (q.before === undefined) page.total = rows.length <= q.limit ? entries.length : countAll(where, params, fts, matches);
+      return page;
     },
   };
 }
