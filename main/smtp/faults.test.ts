@@ -666,3 +666,90 @@ test('AbortSignal during connect/greeting: cancelled promptly, socket closed', T
     assert.equal(srv.connections[0]?.closed, true);
   });
 });
+
+test('fresh sendMail with AUTH PLAIN to a DATA-only server: AUTH, MAIL, RCPT and DATA in one group (RFC 4954 §4), body after 235 and 354', T, async () => {
+  const arrivedBeforeAnyReply: string[] = [];
+  let body: Buffer | null = null;
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'AUTH PLAIN LOGIN']);
+    // The whole group is on the wire before the server has said anything.
+    for (const re of [/^AUTH PLAIN /, /^MAIL FROM:/, /^RCPT TO:/, /^DATA$/]) arrivedBeforeAnyReply.push(await c.expect(re, 1000));
+    c.send('235 2.7.0 ok\r\n250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n');
+    body = await c.readData();
+    c.send('250 2.0.0 queued as ABC123\r\n');
+    await c.nextLine(1000);
+  }, async (srv) => {
+    const r = await sendMail({ ...options(srv, { allowInsecureAuthOnLoopback: true }), credentials: creds }, msg);
+    assert.deepEqual(r.accepted, ['b@example.test']);
+    assert.equal(r.session.authMechanism, 'PLAIN');
+    assert.equal(r.queueId, 'ABC123');
+    const auth = r.session.transcript.filter((e) => e.dir === 'C' && e.line.startsWith('AUTH'));
+    assert.deepEqual(auth.map((e) => e.line), ['AUTH PLAIN <redacted>']);
+    assert.ok(!r.session.transcript.some((e) => e.line.includes(secretB64)), 'credentials never in the transcript');
+  });
+  assert.equal(arrivedBeforeAnyReply[0], `AUTH PLAIN ${secretB64}`);
+  assert.equal(String(body), 'Subject: t\r\n\r\nhello\r\n');
+});
+
+test('pipelined AUTH PLAIN refused: auth error with the server\'s reply, no body byte even after a 354, connection closed', T, async () => {
+  let afterData = '';
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'AUTH PLAIN', 'ENHANCEDSTATUSCODES']);
+    for (const re of [/^AUTH PLAIN /, /^MAIL FROM:/, /^RCPT TO:/, /^DATA$/]) await c.expect(re, 1000);
+    // A server that lets unauthenticated mail through to this recipient would answer 354.
+    c.send('535 5.7.8 bad credentials\r\n250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n');
+    const before = c.received().length;
+    await new Promise((r) => setTimeout(r, 300));
+    afterData = c.received().slice(before);
+  }, async (srv) => {
+    const err = await rejection(sendMail({ ...options(srv, { allowInsecureAuthOnLoopback: true }), credentials: creds }, msg));
+    assert.equal(err.detail.phase, 'auth');
+    assert.equal(err.detail.code, 535);
+    assert.equal(err.detail.enhancedCode, '5.7.8');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(srv.connections[0]?.closed, 'the client closed the connection');
+  });
+  assert.equal(afterData, '', 'nothing after DATA: no body, no final dot');
+});
+
+test('pipelined AUTH: a small message to a CHUNKING server still waits for 235 (the body would ride in the same write)', T, async () => {
+  let early: string | null = 'unset';
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'CHUNKING', 'AUTH PLAIN']);
+    await c.expect(/^AUTH PLAIN /);
+    early = await c.nextLine(300); // nothing else may come before the AUTH result
+    c.send('235 2.7.0 ok\r\n');
+    await c.expect(/^MAIL FROM:/);
+    await c.expect(/^RCPT TO:/);
+    const bdat = await c.expect(/^BDAT \d+ LAST$/);
+    await c.readBytes(Number(bdat.split(' ')[1]));
+    c.send('250 2.1.0 ok\r\n250 2.1.5 ok\r\n250 2.0.0 queued\r\n');
+    await c.nextLine(1000);
+  }, async (srv) => {
+    const r = await sendMail({ ...options(srv, { allowInsecureAuthOnLoopback: true }), credentials: creds }, msg);
+    assert.deepEqual(r.accepted, ['b@example.test']);
+  });
+  assert.equal(early, null);
+});
+
+test('pipelined AUTH: a streamed body to a CHUNKING server: AUTH, MAIL and RCPT in one group, BDAT only after 235', T, async () => {
+  const big = `Subject: big\r\n\r\n${'0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstu\r\n'.repeat(5000)}`;
+  let received = 0;
+  await withServer(async (c) => {
+    await greetAndEhlo(c, ['PIPELINING', 'CHUNKING', 'AUTH PLAIN']);
+    for (const re of [/^AUTH PLAIN /, /^MAIL FROM:/, /^RCPT TO:/]) await c.expect(re, 1000);
+    assert.equal(await c.nextLine(200), null, 'no BDAT before the AUTH result');
+    c.send('235 2.7.0 ok\r\n250 2.1.0 ok\r\n250 2.1.5 ok\r\n');
+    for (;;) {
+      const cmd = await c.expect(/^BDAT \d+( LAST)?$/);
+      received += (await c.readBytes(Number(cmd.split(' ')[1])))?.length ?? 0;
+      c.send(cmd.endsWith('LAST') ? '250 2.0.0 queued\r\n' : '250 2.0.0 chunk ok\r\n');
+      if (cmd.endsWith('LAST')) break;
+    }
+    await c.nextLine(1000);
+  }, async (srv) => {
+    const r = await sendMail({ ...options(srv, { allowInsecureAuthOnLoopback: true }), credentials: creds }, { ...msg, body: Readable.from([Buffer.from(big)]) });
+    assert.deepEqual(r.accepted, ['b@example.test']);
+  });
+  assert.equal(received, Buffer.byteLength(big));
+});

@@ -241,6 +241,36 @@ describe('SMTP engine against Postfix + Dovecot on loopback', () => {
     }
   });
 
+  test('AUTH PLAIN pipelined with the transaction (RFC 4954 §4) for a streamed body: delivered byte for byte; with a wrong password: 535, nothing delivered', caseTimeout, async (t) => {
+    const info = await postfix(t);
+    if (!info) return;
+    const marker = `pipe-auth-${randomUUID()}`;
+    // Over the read-ahead limit, so the body streams in BDAT blocks after the envelope.
+    const bytes = Buffer.from(`${messageFor(info, marker, [info.address])}${'z'.repeat(76).concat('\r\n').repeat(5000)}`, 'utf8');
+    const send = (password: string, transcript: TranscriptEntry[]) => sendMail(
+      { ...connectOptions(info, 'submissions', { onTranscript: (e) => transcript.push(e) }), credentials: { username: info.user, password }, mechanism: 'PLAIN' },
+      { envelope: { from: info.address, to: [info.address] }, body: Readable.from([bytes]), eightBit: true },
+    );
+    const wrongTranscript: TranscriptEntry[] = [];
+    const wrong = `wrong-${info.password}`;
+    const err = await expectSmtpError(send(wrong, wrongTranscript));
+    assert.equal(err.detail.phase, 'auth');
+    assert.equal(err.detail.code, 535);
+    assert.ok(!wrongTranscript.some((e) => e.dir === 'C' && /^BDAT\b/.test(e.line)), 'no body after a refused AUTH');
+    assertNoSecret(wrongTranscript, wrong);
+
+    const transcript: TranscriptEntry[] = [];
+    const result = await send(info.password, transcript);
+    assert.deepEqual(result.accepted, [info.address]);
+    const sent = transcript.filter((e) => e.dir === 'C').map((e) => e.line.split(/[ :]/)[0]);
+    assert.deepEqual(sent.slice(sent.indexOf('AUTH'), sent.indexOf('AUTH') + 3), ['AUTH', 'MAIL', 'RCPT'], 'AUTH, MAIL and RCPT went out together');
+    assertNoSecret(transcript, info.password);
+    const delivered = await waitForDelivery(info, byMarker(marker), 10_000);
+    assert.equal(delivered.length, 1, 'delivered once (never for the refused attempt)');
+    assert.ok(delivered[0]?.original.equals(bytes));
+    removeDelivered(delivered);
+  });
+
   test('MAIL before AUTH on submission is refused with 530 5.7.0', caseTimeout, async (t) => {
     const info = await postfix(t);
     if (!info) return;

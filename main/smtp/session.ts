@@ -10,7 +10,7 @@ import { BodyEncoder, encodeWhole, prefetch } from './body.js';
 import { emptyCapabilities, parseEhlo } from './capabilities.js';
 import { SmtpError, isSmtpError } from './errors.js';
 import type { SmtpReply } from './reply-parser.js';
-import { SaslError, chooseMechanism, createSaslClient } from './sasl.js';
+import { SaslError, chooseMechanism, createSaslClient, type SaslClient } from './sasl.js';
 import { Transcript } from './transcript.js';
 import type {
   AuthMechanism, RecipientResult, SendOptions, SendResult, SessionInfo, SmtpCapabilities, SmtpConnectOptions,
@@ -114,6 +114,7 @@ function queueIdOf(text: string): string | undefined {
 }
 
 interface AuthOptions { mechanism?: AuthMechanism }
+interface PreparedAuth { mech: AuthMechanism; client: SaslClient; initial: string | null }
 
 export class SmtpSession {
   private wire!: Wire;
@@ -370,6 +371,11 @@ export class SmtpSession {
   }
 
   private async doAuth(creds: SmtpCredentials, opts: AuthOptions): Promise<void> {
+    await this.authExchange(this.prepareAuth(creds, opts));
+  }
+
+  /** Every check that comes before a credential byte is written; picks the mechanism. */
+  private prepareAuth(creds: SmtpCredentials, opts: AuthOptions): PreparedAuth {
     this.setPhase('auth');
     const ctx = this.ctx();
     if (this.authUsed) throw SmtpError.of('auth', 'protocol', 'already authenticated', { context: ctx });
@@ -395,7 +401,12 @@ export class SmtpSession {
     } catch (e) {
       throw SmtpError.of('auth', 'input', e instanceof Error ? e.message : String(e), { context: { ...ctx, mechanism: mech } });
     }
-    const initial = client.initial();
+    return { mech, client, initial: client.initial() };
+  }
+
+  private async authExchange({ mech, client, initial }: PreparedAuth): Promise<void> {
+    this.setPhase('auth');
+    const ctx = this.ctx();
     let r = await this.command('auth', initial === null ? `AUTH ${mech}` : `AUTH ${mech} ${initial}`, initial === null ? `AUTH ${mech}` : `AUTH ${mech} <redacted>`);
     for (let steps = 0; r.code === 334; steps++) {
       if (steps > 10) throw SmtpError.of('auth', 'protocol', 'too many authentication challenges', { context: ctx });
@@ -432,6 +443,44 @@ export class SmtpSession {
       }
     }
     this.authUsed = mech;
+  }
+
+  /**
+   * The reply to an AUTH PLAIN that went out at the head of a pipelined transaction. Anything
+   * but 235 ends the session at once: the commands behind it must not be acted on (a 354 to
+   * DATA gets no body — closing before the final dot makes the server drop the transaction),
+   * and a 334 would mean the server took our MAIL line for a SASL response.
+   */
+  private pipelinedAuthResult({ mech }: PreparedAuth, r: SmtpReply): void {
+    if (r.code === 235) {
+      this.authUsed = mech;
+      return;
+    }
+    const ctx = this.ctx();
+    const err = r.code === 334
+      ? SmtpError.of('auth', 'protocol', `the server asked for more after ${mech} with an initial response`, { context: { ...ctx, mechanism: mech } })
+      : SmtpError.fromReply('auth', r, r.code === 421 ? 'the server is closing the connection' : `authentication with ${mech} failed`, { context: { ...ctx, mechanism: mech } });
+    this.wire.close('authentication failed; the commands pipelined behind AUTH are abandoned');
+    this.closed = true;
+    throw err;
+  }
+
+  /**
+   * authenticate() and send() for a fresh session, one round trip shorter where that is safe.
+   * RFC 4954 §4 lets AUTH be followed by more commands in a pipelined group when it carries an
+   * initial response, completes in one round trip and sets up no security layer (PLAIN). So
+   * AUTH PLAIN goes out at the head of MAIL, RCPT… [DATA]; no body byte is written before the
+   * 235 has been read, so a refused AUTH still sends no message. Used only where it saves a
+   * round trip: not when the whole message can go in the envelope's write (BDAT LAST), which
+   * would put the body on the wire before the AUTH result is known.
+   */
+  sendAuthenticated(creds: SmtpCredentials, message: SendOptions, opts: AuthOptions = {}): Promise<SendResult> {
+    return this.exclusive(async () => {
+      const prepared = this.prepareAuth(creds, opts);
+      const pipelinable = this.caps.pipelining && prepared.mech === 'PLAIN' && prepared.initial !== null && !prepared.client.finish;
+      if (!pipelinable) await this.time('auth', this.authExchange(prepared));
+      return this.doSend(message, pipelinable ? prepared : null);
+    });
   }
 
   /** NOOP, returning the reply; rejects if the server does not answer 250. */
@@ -619,7 +668,7 @@ export class SmtpSession {
     return `RCPT TO:<${addr}>${params.length ? ` ${params.join(' ')}` : ''}`;
   }
 
-  private async doSend(opts: SendOptions): Promise<SendResult> {
+  private async doSend(opts: SendOptions, auth: PreparedAuth | null = null): Promise<SendResult> {
     const t0 = performance.now();
     const timings: Record<string, number> = {};
     this.lastTransactionStarted = false;
@@ -629,7 +678,7 @@ export class SmtpSession {
     const onAbort = (): void => this.abort();
     sig?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.transaction(opts, timings, t0);
+      return await this.transaction(opts, timings, t0, auth);
     } catch (e) {
       const err = this.asSmtpError(e);
       if (this.isOpen) this.needsReset = true;
@@ -639,7 +688,7 @@ export class SmtpSession {
     }
   }
 
-  private async transaction(opts: SendOptions, timings: Record<string, number>, t0: number): Promise<SendResult> {
+  private async transaction(opts: SendOptions, timings: Record<string, number>, t0: number, pendingAuth: PreparedAuth | null = null): Promise<SendResult> {
     const ctx = this.ctx();
     const pipelining = this.caps.pipelining;
     const useBdat = pipelining && this.caps.chunking;
@@ -655,6 +704,12 @@ export class SmtpSession {
     const mail = this.mailCommand(opts, size);
     const rcpts = opts.envelope.to.map((a) => this.rcptCommand(opts, a));
     const bdatNow = useBdat && wholeEncoded !== null;
+    let auth = pendingAuth;
+    if (auth && (bdatNow || !pipelining)) {
+      // The whole message fits the envelope's write: authenticate first (same round trips).
+      await this.time('auth', this.authExchange(auth));
+      auth = null;
+    }
     this.setPhase('mail');
     const tEnv = performance.now();
     const results: RecipientResult[] = [];
@@ -667,8 +722,14 @@ export class SmtpSession {
       const lines: string[] = [];
       if (resetFirst) lines.push('RSET');
       lines.push(mail, ...rcpts);
+      let payload = '';
+      if (auth) {
+        this.transcript.add('C', 'auth', `AUTH ${auth.mech} <redacted>`);
+        this.wire.expectReplies(['auth']);
+        payload = `AUTH ${auth.mech} ${auth.initial ?? ''}\r\n`;
+      }
       for (const l of lines) this.transcript.add('C', commandPhase(l), l);
-      let payload = lines.map((l) => `${l}\r\n`).join('');
+      payload += lines.map((l) => `${l}\r\n`).join('');
       if (bdatNow && wholeEncoded) {
         this.transcript.add('C', 'data', `BDAT ${wholeEncoded.length} LAST`);
         this.transcript.add('I', 'data', `<message body, ${wholeEncoded.length} bytes>`);
@@ -684,6 +745,13 @@ export class SmtpSession {
       } else {
         this.wire.expectReplies(lines.map(commandPhase));
         this.wire.write(payload);
+      }
+      if (auth) {
+        const tAuth = performance.now();
+        this.setPhase('auth');
+        this.pipelinedAuthResult(auth, await readCmd());
+        this.timingsMap.auth = Math.round((this.timingsMap.auth ?? 0) + performance.now() - tAuth);
+        this.setPhase('mail');
       }
       if (resetFirst) {
         await readCmd();
