@@ -8,7 +8,15 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from
 import type { AuthMechanism, SmtpCredentials } from './types.js';
 
 /** Strongest first. OAuth mechanisms only apply when a token is given, password ones when a password is. */
-export const mechanismPreference: readonly AuthMechanism[] = ['SCRAM-SHA-256', 'CRAM-MD5', 'PLAIN', 'LOGIN'];
+/**
+ * Inside verified TLS: SCRAM first (mutual proof, nothing reusable on the wire), then PLAIN.
+ * PLAIN's password travels only inside the encryption, it costs one round trip (initial
+ * response) where CRAM-MD5 costs two, and it lets the server keep only a password hash —
+ * CRAM-MD5 forces it to store a plaintext-equivalent secret. Without TLS (loopback only,
+ * when an account explicitly allows it) the challenge-response mechanisms come first.
+ */
+export const mechanismPreference: readonly AuthMechanism[] = ['SCRAM-SHA-256', 'PLAIN', 'LOGIN', 'CRAM-MD5'];
+export const unencryptedMechanismPreference: readonly AuthMechanism[] = ['SCRAM-SHA-256', 'CRAM-MD5', 'PLAIN', 'LOGIN'];
 export const tokenMechanismPreference: readonly AuthMechanism[] = ['OAUTHBEARER', 'XOAUTH2'];
 /** Mechanisms that put a reusable secret on the wire (need TLS). */
 export const cleartextMechanisms: ReadonlySet<string> = new Set(['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER']);
@@ -32,9 +40,10 @@ export class SaslError extends Error {
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
 
-export function chooseMechanism(serverMechs: readonly string[], creds: SmtpCredentials): AuthMechanism | null {
+export function chooseMechanism(serverMechs: readonly string[], creds: SmtpCredentials, opts: { encrypted: boolean } = { encrypted: true }): AuthMechanism | null {
   const offered = new Set(serverMechs.map((m) => m.toUpperCase()));
-  const list = creds.accessToken !== undefined ? tokenMechanismPreference : creds.password !== undefined ? mechanismPreference : [];
+  const passwordList = opts.encrypted ? mechanismPreference : unencryptedMechanismPreference;
+  const list = creds.accessToken !== undefined ? tokenMechanismPreference : creds.password !== undefined ? passwordList : [];
   return list.find((m) => offered.has(m)) ?? null;
 }
 

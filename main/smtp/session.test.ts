@@ -108,7 +108,7 @@ describe('against smtp-server', () => {
   test('strongest mutual mechanism is chosen; a pinned mechanism the server lacks is never downgraded', T, async () => {
     const s = await SmtpSession.open(conn(starttls));
     await s.authenticate(creds);
-    assert.equal(s.info.authMechanism, 'CRAM-MD5');
+    assert.equal(s.info.authMechanism, 'PLAIN');
     s.close();
     const before_ = starttls.authAttempts.length;
     const s2 = await SmtpSession.open(conn(starttls));

@@ -390,7 +390,7 @@ export class SmtpSession {
       }
       mech = opts.mechanism;
     } else {
-      mech = chooseMechanism(offered, creds);
+      mech = chooseMechanism(offered, creds, { encrypted: this.tlsInfo !== null });
       if (!mech) {
         throw SmtpError.of('auth', 'auth-unsupported', `no usable authentication mechanism (server offers: ${offered.join(' ') || 'none'})`, { context: { ...ctx, offered: offered.join(' ') } });
       }
