@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, startTransition, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Account } from '../../../shared/account.js';
 import { ExplanationSchema, renderExplanation } from '../../../shared/explanation.js';
-import type { SendLogEntry, SendLogQuery, SendLogStatus, SendLogSummary } from '../../../shared/sendlog.js';
+import type { SendLogEntry, SendLogPage, SendLogQuery, SendLogStatus, SendLogSummary } from '../../../shared/sendlog.js';
+import './SendLogSection.css';
 import { ApiFailure, call, subscribe } from '../api.js';
 import { DateField } from '../components/DateField.js';
 import { ExplanationView } from '../components/ExplanationView.js';
@@ -15,16 +16,20 @@ import type { SectionProps } from './index.js';
 
 const statuses: SendLogStatus[] = ['sent', 'sentWithWarnings', 'deferred', 'failed', 'unconfirmed', 'cancelled'];
 const ROW_HEIGHT = 60;
-const PAGE = 500;
-/** Ask for the next page while this many loaded rows are still ahead (a few hundred ms of fast scrolling). */
-const PREFETCH_ROWS = 400;
+/** Rows per page: small enough that a page arriving costs little (parse, render of the rows in view). */
+const PAGE = 200;
+/** Rows past the visible range to have loaded before they are needed (a few hundred ms of fast scrolling). */
+const AHEAD = 400;
+/** When the view is further ahead than this (a jump, End), pages are as large as the service allows. */
+const FAR = 2000;
+const PAGE_FAR = 500;
 
 interface Filters { status: SendLogStatus | ''; accountId: string; from: string; to: string; search: string }
 const noFilters: Filters = { status: '', accountId: '', from: '', to: '', search: '' };
 
-function toQuery(f: Filters): SendLogQuery {
+function toQuery(f: Filters, limit = PAGE): SendLogQuery {
   return {
-    limit: PAGE,
+    limit,
     ...(f.status ? { status: [f.status] } : {}),
     ...(f.accountId ? { accountId: f.accountId } : {}),
     ...(f.from ? { from: new Date(`${f.from}T00:00:00`).getTime() } : {}),
@@ -33,44 +38,103 @@ function toQuery(f: Filters): SendLogQuery {
   };
 }
 
+/**
+ * The rows loaded so far: a prefix of the result, paged in by cursor. Mutated in place (a page
+ * is pushed, O(page)); the section's `version` counter tells React that it changed.
+ */
+interface LoadedRows { rows: SendLogSummary[]; cursor: string | null; total: number }
+
 export function SendLogSection(_props: SectionProps) {
   const { t } = useI18n();
   const accounts = useAccounts();
   const ids = { status: useId(), account: useId(), search: useId(), list: useId() };
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [search, setSearch] = useState('');
-  const [entries, setEntries] = useState<SendLogSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const log = useRef<LoadedRows>({ rows: [], cursor: null, total: 0 });
+  const [version, setVersion] = useState(0);
+  const [total, setTotal] = useState(0);
+  const [shift, setShift] = useState({ rows: 0 });
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [active, setActive] = useState(0);
   const generation = useRef(0);
-  const loadingMore = useRef(false);
+  /** The generation a page is being fetched for (-1: none): one page at a time, in order. */
+  const fetching = useRef(-1);
+  /** The highest row index the list wants loaded. */
+  const wanted = useRef(0);
+  const bump = () => startTransition(() => setVersion((v) => v + 1));
 
   // Unchanged search text keeps the filters object (no second load when the screen opens).
   useEffect(() => { const timer = window.setTimeout(() => setFilters((f) => (f.search === search ? f : { ...f, search })), 200); return () => window.clearTimeout(timer); }, [search]);
+
+  const fail = useCallback((gen: number, failure: unknown) => {
+    if (gen === generation.current) setError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure));
+  }, [t]);
+
+  /** A fresh first page: the list's size is its total from here on. */
+  const apply = useCallback((page: SendLogPage) => {
+    log.current = { rows: page.entries, cursor: page.nextCursor, total: page.total ?? page.entries.length };
+    setTotal(log.current.total);
+    setVersion((v) => v + 1);
+    setError(null);
+    setActive(0);
+  }, []);
 
   const load = useCallback((f: Filters) => {
     const gen = ++generation.current;
     setLoading(true);
     call('log.list', toQuery(f))
-      .then((page) => { if (gen !== generation.current) return; setEntries(page.entries); setCursor(page.nextCursor); setError(null); setActive(0); })
-      .catch((failure: unknown) => { if (gen === generation.current) setError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : String(failure)); })
+      .then((page) => { if (gen === generation.current) apply(page); })
+      .catch((failure: unknown) => fail(gen, failure))
       .finally(() => { if (gen === generation.current) setLoading(false); });
-  }, [t]);
+  }, [apply, fail]);
   useEffect(() => { load(filters); }, [filters, load]);
-  useEffect(() => subscribe('log.appended', () => load(filters)), [filters, load]);
 
-  const loadMore = useCallback(() => {
-    if (!cursor || loadingMore.current) return;
-    loadingMore.current = true;
+  // A new entry: the first page again. Entries newer than the first loaded one go in front of
+  // what is loaded (the rest stays, and so does the view); anything else starts over.
+  useEffect(() => subscribe('log.appended', () => {
     const gen = generation.current;
-    call('log.list', { ...toQuery(filters), before: cursor })
-      .then((page) => { if (gen !== generation.current) return; setEntries((e) => [...e, ...page.entries]); setCursor(page.nextCursor); })
+    call('log.list', toQuery(filters))
+      .then((page) => {
+        if (gen !== generation.current) return;
+        const loaded = log.current;
+        const first = loaded.rows[0];
+        const added = first ? page.entries.findIndex((e) => e.id === first.id) : -1;
+        if (added < 0 || page.total !== loaded.total + added) { apply(page); return; }
+        if (added === 0) return;
+        loaded.rows.unshift(...page.entries.slice(0, added));
+        loaded.total += added;
+        setTotal(loaded.total);
+        setVersion((v) => v + 1);
+        setActive((a) => a + added);
+        setShift({ rows: added });
+      })
+      .catch((failure: unknown) => fail(gen, failure));
+  }), [filters, apply, fail]);
+
+  /** Fetches the next page while the loaded rows end before the wanted index; pages chain. */
+  const pump = useCallback(() => {
+    const gen = generation.current;
+    const loaded = log.current;
+    if (fetching.current === gen || !loaded.cursor || loaded.rows.length > wanted.current) return;
+    fetching.current = gen;
+    const limit = wanted.current - loaded.rows.length > FAR ? PAGE_FAR : PAGE;
+    call('log.list', { ...toQuery(filters, limit), before: loaded.cursor })
+      .then((page) => {
+        if (gen !== generation.current || log.current !== loaded) return;
+        for (const entry of page.entries) loaded.rows.push(entry);
+        loaded.cursor = page.nextCursor;
+        bump();
+      })
       .catch(() => undefined)
-      .finally(() => { loadingMore.current = false; });
-  }, [cursor, filters]);
+      .finally(() => {
+        if (fetching.current !== gen) return;
+        fetching.current = -1;
+        if (gen === generation.current) pump();
+      });
+  }, [filters]);
+  const want = useCallback((index: number) => { wanted.current = index; pump(); }, [pump]);
 
   const pick = useCallback((index: number, id: number) => { setActive(index); setSelected(id); }, []);
 
@@ -110,13 +174,13 @@ export function SendLogSection(_props: SectionProps) {
       <div className="log-split">
         <div className="log-list card">
           <div className="log-list__count muted" aria-live="polite">
-            {loading ? t('common.loading') : t(cursor ? 'log.countMore' : entries.length === 1 ? 'log.countOne' : 'log.count', { n: entries.length })}
+            {loading ? t('common.loading') : t(total === 1 ? 'log.countOne' : 'log.count', { n: total })}
           </div>
-          {!loading && entries.length === 0 ? (
+          {!loading && total === 0 ? (
             <div className="empty"><h2>{t('log.empty.title')}</h2><p>{t(filters === noFilters ? 'log.empty.body' : 'log.empty.filtered')}</p></div>
           ) : null}
-          <LogList listId={ids.list} label={t('log.entries')} entries={entries} active={active} selected={selected}
-            onActive={setActive} onPick={pick} loadMore={loadMore} />
+          <LogList listId={ids.list} label={t('log.entries')} loadingLabel={t('common.loading')} rows={log.current.rows} version={version}
+            total={total} shift={shift} active={active} selected={selected} onActive={setActive} onPick={pick} want={want} />
         </div>
         <div className="log-detail card" aria-live="polite">
           {selected === null ? (
@@ -130,63 +194,93 @@ export function SendLogSection(_props: SectionProps) {
 
 /**
  * The virtualised list on its own: scrolling re-renders this component and the rows that
- * come into view, never the filters or the detail pane. Rows have one fixed height, so
- * estimateSize is exact and nothing is measured while scrolling; the next page is asked
- * for well before its rows are needed.
+ * come into view, never the filters or the detail pane. Its size is the total from the first
+ * page, so a page arriving changes no measurements (rows have one fixed height and
+ * estimateSize is exact): the rows in view that were placeholders get their texts, nothing
+ * else. Pages are asked for, by cursor, up to AHEAD rows past the visible range.
  */
-const LogList = memo(function LogList({ listId, label, entries, active, selected, onActive, onPick, loadMore }: {
-  listId: string; label: string; entries: SendLogSummary[]; active: number; selected: number | null;
-  onActive(index: number): void; onPick(index: number, id: number): void; loadMore(): void;
+const LogList = memo(function LogList({ listId, label, loadingLabel, rows, version, total, shift, active, selected, onActive, onPick, want }: {
+  listId: string; label: string; loadingLabel: string; rows: SendLogSummary[]; version: number; total: number; shift: { rows: number };
+  active: number; selected: number | null; onActive(index: number): void; onPick(index: number, id: number): void; want(index: number): void;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
-  // On every new list, not only a longer one: a page asked for while the filters changed is
-  // dropped, and the fresh first page must ask again even when the window has not moved.
-  useEffect(() => { if (lastIndex >= entries.length - PREFETCH_ROWS) loadMore(); }, [lastIndex, entries, loadMore]);
+  // On every new version too: a page asked for while the filters changed is dropped, and the
+  // fresh first page must ask again even when the window has not moved.
+  useEffect(() => { want(lastIndex + AHEAD); }, [lastIndex, version, want]);
+  // Entries written above the loaded ones: keep the rows in view where they are.
+  useLayoutEffect(() => {
+    const el = parentRef.current;
+    if (el && shift.rows > 0 && el.scrollTop > 0) el.scrollTop += shift.rows * ROW_HEIGHT;
+  }, [shift]);
 
   function onListKey(e: KeyboardEvent<HTMLDivElement>) {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -Infinity, End: Infinity };
     if (e.key in moves) {
       e.preventDefault();
-      const next = Math.max(0, Math.min(entries.length - 1, active + (moves[e.key] ?? 0)));
+      const next = Math.max(0, Math.min(total - 1, active + (moves[e.key] ?? 0)));
       onActive(next);
       virtualizer.scrollToIndex(next, { align: 'auto' });
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      const entry = entries[active];
+      const entry = rows[active];
       if (entry) onPick(active, entry.id);
     }
   }
-  const activeId = entries[active] ? `${listId}-${entries[active].id}` : undefined;
+  const activeId = total > 0 ? rowId(listId, rows[active], active) : undefined;
   return (
     <div ref={parentRef} id={listId} className="log-list__scroll" role="listbox" tabIndex={0} aria-label={label}
-      aria-activedescendant={activeId} onKeyDown={onListKey} hidden={entries.length === 0}>
+      aria-activedescendant={activeId} onKeyDown={onListKey} hidden={total === 0} data-loaded={rows.length}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((row) => {
-          const e = entries[row.index];
+          const e = rows[row.index];
           // Keyed by slot, not by entry: a row leaving the window is reused for one coming in,
           // so scrolling changes texts in place instead of building and dropping elements.
-          return e ? (
-            <LogRow key={row.index % items.length} entry={e} index={row.index} domId={`${listId}-${e.id}`} top={row.start} selected={selected === e.id} active={row.index === active}
-              onPick={onPick} />
-          ) : null;
+          return (
+            <LogRow key={row.index % items.length} entry={e} index={row.index} total={total} domId={rowId(listId, e, row.index)} top={row.start}
+              selected={e !== undefined && selected === e.id} active={row.index === active} loadingLabel={loadingLabel} onPick={onPick} />
+          );
         })}
       </div>
     </div>
   );
 });
 
-/** One row of the list; memoised so scrolling renders only the rows that come into view. */
-const LogRow = memo(function LogRow({ entry: e, index, domId, top, selected, active, onPick }: {
-  entry: SendLogSummary; index: number; domId: string; top: number; selected: boolean; active: boolean; onPick(index: number, id: number): void;
+const rowId = (listId: string, entry: SendLogSummary | undefined, index: number): string =>
+  entry ? `${listId}-${entry.id}` : `${listId}-row${index}`;
+
+/** Placeholder bars vary a little by row, so a screen of them reads as rows, not as a grid. */
+const barWidths = [62, 48, 70, 55, 66, 44];
+
+/**
+ * One row of the list; memoised so scrolling renders only the rows that come into view. A row
+ * whose page has not arrived is a quiet placeholder of the same height (busy, named "Loading").
+ */
+const LogRow = memo(function LogRow({ entry: e, index, total, domId, top, selected, active, loadingLabel, onPick }: {
+  entry: SendLogSummary | undefined; index: number; total: number; domId: string; top: number; selected: boolean; active: boolean;
+  loadingLabel: string; onPick(index: number, id: number): void;
 }) {
   const { t, formatDateTime, formatBytes } = useI18n();
+  const style = { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` } as const;
+  if (!e) {
+    const width = barWidths[index % barWidths.length] ?? 60;
+    return (
+      <div id={domId} role="option" aria-selected={false} aria-busy="true" aria-label={loadingLabel} aria-posinset={index + 1} aria-setsize={total}
+        className={`log-row log-row--placeholder${active ? ' log-row--active' : ''}`} style={style}>
+        <span className="dot log-row__ghost-dot" aria-hidden="true" />
+        <div className="log-row__main" aria-hidden="true">
+          <div className="log-row__top"><span className="log-row__ghost" style={{ width: `${width}%` }} /><span className="log-row__ghost log-row__ghost--time" /></div>
+          <div className="log-row__bottom"><span className="log-row__ghost log-row__ghost--meta" style={{ width: `${width - 18}%` }} /></div>
+        </div>
+      </div>
+    );
+  }
   return (
-    <div id={domId} role="option" aria-selected={selected}
+    <div id={domId} role="option" aria-selected={selected} aria-posinset={index + 1} aria-setsize={total}
       className={`log-row${selected ? ' log-row--selected' : ''}${active ? ' log-row--active' : ''}`}
-      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      style={style}
       onClick={() => onPick(index, e.id)}>
       <span className={`dot dot--${stateTone(e.status)}`} aria-hidden="true" />
       <div className="log-row__main">
