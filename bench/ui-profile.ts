@@ -50,7 +50,7 @@ try {
     while (true) {
       el.scrollTop += 4800;
       await new Promise((r) => requestAnimationFrame(r));
-      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 2 && el.scrollHeight / 60 >= total - 1) break;
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 2 && Number(el.dataset.loaded ?? 0) >= total) break; // at the end, every page in
       if (performance.now() - started > 240000) break;
     }
   })(${entries})`);

@@ -71,35 +71,65 @@ try {
   const seedMs = performance.now() - seedStart;
   await page.locator('nav button[data-section="log"]').click();
   await page.locator('.log-row').first().waitFor();
+  // The list is sized to the total from its first page; pages arrive by cursor as it scrolls
+  // (the list's data-loaded attribute counts loaded rows). Scroll to the end, then keep
+  // counting frames until the last row has arrived; note the frames that showed placeholders.
   const scroll = await page.evaluate(`(async (total) => {
     const el = document.querySelector('.log-list__scroll');
+    // Long animation frames (Chromium): what ran in each frame over 50 ms, to say where it went.
+    const loaf = [];
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) loaf.push(e); });
+    try { observer.observe({ type: 'long-animation-frame', buffered: false }); } catch {}
+    // (A list without data-loaded grows as pages arrive: its height says how many rows are in.)
+    const loadedRows = () => (el.dataset.loaded !== undefined ? Number(el.dataset.loaded) : Math.round(el.scrollHeight / 60));
     const frames = [];
-    const grewAt = [];
-    let height = el.scrollHeight;
+    const arrivedAt = [];
+    const placeholders = [];
+    let loaded = loadedRows();
     let last = performance.now();
     const started = last;
-    const rowsLoaded = () => el.scrollHeight / 60;
+    let endReached = 0;
     while (true) {
       el.scrollTop += 4800; // 80 rows per frame: far faster than a person scrolls
       await new Promise((r) => requestAnimationFrame(r));
       const t = performance.now();
       frames.push(t - last);
-      grewAt.push(el.scrollHeight !== height);
-      height = el.scrollHeight;
+      arrivedAt.push(loadedRows() !== loaded);
+      placeholders.push(el.querySelector('.log-row[aria-busy="true"]') !== null);
+      loaded = loadedRows();
       last = t;
       const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
-      if (atEnd && rowsLoaded() >= total - 1) break;
+      if (atEnd && !endReached) endReached = t;
+      if (atEnd && loaded >= total) break;
       if (t - started > 240000) break;
     }
-    return { frames, longWhenPageArrived: frames.filter((f, i) => f > 50 && grewAt[i]).length, ms: performance.now() - started, rows: Math.round(rowsLoaded()), lastText: document.querySelector('.log-row:last-child .log-row__subject')?.textContent ?? '' };
-  })(${entries})`) as { frames: number[]; longWhenPageArrived: number; ms: number; rows: number; lastText: string };
+    observer.disconnect();
+    const long = loaf.filter((f) => f.duration > 50);
+    const causes = {};
+    for (const f of long) {
+      for (const sc of f.scripts) { const k = sc.invokerType + ' ' + (sc.invoker || '').slice(0, 60); causes[k] = (causes[k] || 0) + sc.duration; }
+      causes['(style and layout)'] = (causes['(style and layout)'] || 0) + (f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0);
+      causes['(render start → style)'] = (causes['(render start → style)'] || 0) + (f.renderStart && f.styleAndLayoutStart ? f.styleAndLayoutStart - f.renderStart : 0);
+      causes['(blocking)'] = (causes['(blocking)'] || 0) + f.blockingDuration;
+    }
+    const detail = long.map((f) => ({ ms: Math.round(f.duration), beforeRender: Math.round((f.renderStart || f.startTime + f.duration) - f.startTime),
+      render: Math.round(f.styleAndLayoutStart ? f.styleAndLayoutStart - f.renderStart : 0), styleLayout: Math.round(f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0),
+      scripts: f.scripts.map((sc) => sc.invokerType + ':' + (sc.invoker || '').slice(0, 40) + ' ' + Math.round(sc.duration) + 'ms (forced layout ' + Math.round(sc.forcedStyleAndLayoutDuration) + ')').join('; ') }));
+    return { detail, loafCount: long.length, causes, frames, longWhenPageArrived: frames.filter((f, i) => f > 50 && arrivedAt[i]).length, pagesArrived: arrivedAt.filter(Boolean).length,
+      placeholderFrames: placeholders.filter(Boolean).length, endToLoadedMs: performance.now() - endReached,
+      ms: performance.now() - started, rows: loaded, listRows: Math.round(el.scrollHeight / 60),
+      lastText: [...document.querySelectorAll('.log-row')].sort((a, b) => Number(b.getAttribute('aria-posinset')) - Number(a.getAttribute('aria-posinset')))[0]?.querySelector('.log-row__subject')?.textContent ?? '' };
+  })(${entries})`) as { detail: unknown[]; loafCount: number; causes: Record<string, number>; frames: number[]; longWhenPageArrived: number; pagesArrived: number; placeholderFrames: number; endToLoadedMs: number; ms: number; rows: number; listRows: number; lastText: string };
   const sorted = [...scroll.frames].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
   const result = {
     when: new Date().toISOString(),
     bundle: { initialFiles: initial, initialJsGzipKB: +(initialGzip / 1024).toFixed(1), initialJsRawKB: +(initialRaw / 1024).toFixed(1), cssGzipKB: +(cssGzip / 1024).toFixed(1), jsChunks: allJs.length, budgetKB: 400 },
     compose: { runs: compose.map((x) => Math.round(x)), medianMs: Math.round(median(compose)) },
-    sendLog: { entries, seedMs: Math.round(seedMs), rowsReached: scroll.rows, frames: scroll.frames.length, scrollMs: Math.round(scroll.ms),
+    sendLog: { entries, seedMs: Math.round(seedMs), rowsReached: scroll.rows, listRows: scroll.listRows, lastRow: scroll.lastText, frames: scroll.frames.length, scrollMs: Math.round(scroll.ms),
+      longFrames: scroll.frames.flatMap((f, i) => (f > 50 ? [{ frame: i, ms: Math.round(f) }] : [])),
+      pagesArrived: scroll.pagesArrived, longAnimationFrames: scroll.loafCount,
+      longFrameTimeBy: Object.fromEntries(Object.entries(scroll.causes).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)])), framesWithPlaceholders: scroll.placeholderFrames, endToLastRowMs: Math.round(scroll.endToLoadedMs),
       frameMs: { median: +median(scroll.frames).toFixed(1), p95: +pct(95).toFixed(1), p99: +pct(99).toFixed(1), max: +(sorted[sorted.length - 1] ?? 0).toFixed(1) },
       framesOver50ms: scroll.frames.filter((f) => f > 50).length, over50msWhenAPageArrived: scroll.longWhenPageArrived,
       machineLoad: loadavg()[0] ?? 0 },
@@ -110,8 +140,13 @@ try {
     { measure: `send log scrolled through ${entries} entries`, value: `${result.sendLog.frames} frames in ${result.sendLog.scrollMs} ms`, target: '' },
     { measure: 'frame time median / p95 / p99 / max', value: `${result.sendLog.frameMs.median} / ${result.sendLog.frameMs.p95} / ${result.sendLog.frameMs.p99} / ${result.sendLog.frameMs.max} ms`, target: 'max ≤ 50 ms' },
     { measure: 'frames over 50 ms (of which a page arrived)', value: `${result.sendLog.framesOver50ms} (${result.sendLog.over50msWhenAPageArrived})`, target: '0' },
+    { measure: 'pages arrived / frames showing placeholders', value: `${result.sendLog.pagesArrived} / ${result.sendLog.framesWithPlaceholders}`, target: '' },
+    { measure: 'end of list reached → last row loaded', value: `${result.sendLog.endToLastRowMs} ms (last: ${result.sendLog.lastRow})`, target: '' },
     { measure: 'machine load average (2 cores, shared)', value: String(result.sendLog.machineLoad.toFixed(1)), target: '' },
   ]));
+  console.log('frames over 50 ms (index, ms):', JSON.stringify(result.sendLog.longFrames));
+  if (process.env.LOAF_DETAIL) for (const d of scroll.detail) console.log(JSON.stringify(d));
+  console.log('time in long animation frames (> 50 ms), by script invoker / phase, ms:', result.sendLog.longFrameTimeBy);
   console.log(`results: ${writeResults('ui-renderer', result)}`);
 } finally {
   await app.close();
