@@ -229,7 +229,9 @@ const LogList = memo(function LogList({ listId, label, loadingLabel, rows, versi
       if (entry) onPick(active, entry.id);
     }
   }
-  const activeId = total > 0 ? rowId(listId, rows[active], active) : undefined;
+  // Only a row that is in the DOM can be the active descendant (the window may be elsewhere).
+  const activeInView = items.length > 0 && active >= (items[0]?.index ?? 0) && active <= lastIndex;
+  const activeId = activeInView ? rowId(listId, rows[active], active) : undefined;
   return (
     <div ref={parentRef} id={listId} className="log-list__scroll" role="listbox" tabIndex={0} aria-label={label}
       aria-activedescendant={activeId} onKeyDown={onListKey} hidden={total === 0} data-loaded={rows.length}>
