@@ -290,7 +290,6 @@ export const uiDe: Record<keyof typeof uiEn, string> = {
   'log.to': 'Bis Datum',
   'log.count': '{n} Einträge',
   'log.countOne': '1 Eintrag',
-  'log.countMore': 'Mindestens {n} Einträge',
   'log.entries': 'Einträge im Sendeprotokoll',
   'log.empty.title': 'Keine Einträge',
   'log.empty.body': 'Jedes Mal, wenn Postbote sendet, erscheint hier ein Eintrag mit dem vollständigen Gespräch mit dem Server.',

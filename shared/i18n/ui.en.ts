@@ -288,7 +288,6 @@ export const uiEn = {
   'log.to': 'To date',
   'log.count': '{n} entries',
   'log.countOne': '1 entry',
-  'log.countMore': 'At least {n} entries',
   'log.entries': 'Send log entries',
   'log.empty.title': 'No entries',
   'log.empty.body': 'Each time Postbote sends, an entry with the full conversation with the server appears here.',
