@@ -20,7 +20,7 @@ import { shippedPresets } from '../autoconfig/presets.js';
 import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
 import { composeMessage, type ComposeOptions, type ComposedMessage } from '../mime/index.js';
 import {
-  SmtpError, isSmtpError, type RecipientResult, type SendOptions, type SendResult, type SessionInfo, type SmtpConnectOptions,
+  SmtpError, isLoopbackHost, isSmtpError, type RecipientResult, type SendOptions, type SendResult, type SessionInfo, type SmtpConnectOptions,
   type TlsInfo, type TranscriptEntry,
 } from '../smtp/index.js';
 import type { StoredAccount } from '../store/accounts.js';
@@ -52,9 +52,20 @@ export function connectOptionsOf(s: SmtpSettings): SmtpConnectOptions {
 }
 
 /** Provider words for explanations (Gmail app passwords …), when the account came from a preset. */
-export function providerHintOf(providerId: string | null | undefined): ProviderHint | undefined {
-  const preset = providerId ? shippedPresets().byId.get(providerId) : undefined;
-  return preset ? toProviderHint(preset) : undefined;
+/**
+ * The provider behind an account, for explanations: by its preset id, else by the preset
+ * that lists this server. A loopback server names no provider by itself: it may be a
+ * bridge (Proton) or any local relay.
+ */
+export function providerHintOf(providerId: string | null | undefined, host?: string): ProviderHint | undefined {
+  const presets = shippedPresets();
+  const byId = providerId ? presets.byId.get(providerId) : undefined;
+  if (byId) return toProviderHint(byId);
+  if (host === undefined) return undefined;
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  if (isLoopbackHost(h)) return undefined;
+  const byHost = presets.presets.find((preset) => preset.smtp.some((server) => server.host === h));
+  return byHost ? toProviderHint(byHost) : undefined;
 }
 
 export function explainContextOf(s: Pick<SmtpSettings, 'host' | 'port' | 'security'>, provider?: ProviderHint): ExplainContext {

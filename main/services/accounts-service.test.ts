@@ -5,7 +5,8 @@ import type { AppError } from '../../shared/errors.js';
 import type { SecretStore } from '../secrets/index.js';
 import { openDatabase } from '../store/database.js';
 import { tempDataDir } from '../store/test-support.js';
-import { createAccountsService, providerHintFor, type TestConnection } from './accounts-service.js';
+import { providerHintOf as providerHintFor } from '../delivery/pipeline.js';
+import { createAccountsService, type TestConnection } from './accounts-service.js';
 
 class MemorySecrets implements SecretStore {
   readonly backend = 'memory (test)';

@@ -5,14 +5,13 @@
  * a failed test comes back explained (with the provider's hint), a successful one leaves
  * what the server offers on the account, where compose reads it.
  */
+import { providerHintOf, smtpSettingsOf } from '../delivery/pipeline.js';
 import type { Account, LearntCapabilities, SecretKind } from '../../shared/account.js';
 import type { accountMethods, TestConnectionResult } from '../../shared/contract/accounts.js';
 import type { ServiceOf } from '../../shared/contract/define.js';
-import type { ProviderHint, SmtpSettings } from '../../shared/domain.js';
+import type { SmtpSettings } from '../../shared/domain.js';
 import { AppErrorSchema, type AppError } from '../../shared/errors.js';
 import type { Explanation } from '../../shared/explanation.js';
-import { toProviderHint } from '../../shared/provider.js';
-import { shippedPresets } from '../autoconfig/presets.js';
 import { explainDeliveryError } from '../errors/explain.js';
 import { deleteAllSecrets, type SecretStore } from '../secrets/secret-store.js';
 import { createAccountRepository, type StoredAccount } from '../store/accounts.js';
@@ -32,32 +31,7 @@ export interface AccountsServiceDeps {
 
 export type AccountsService = ServiceOf<typeof accountMethods>;
 
-export const smtpSettingsOf = (a: StoredAccount): SmtpSettings => ({
-  host: a.host,
-  port: a.port,
-  security: a.security,
-  ...(a.authMechanism ? { authMechanism: a.authMechanism } : {}),
-  ...(a.username !== undefined ? { username: a.username } : {}),
-  ...(a.extraCaPem !== undefined ? { extraCaPem: a.extraCaPem } : {}),
-  ...(a.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
-});
 
-const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
-
-/**
- * The provider whose words explain a failure: the named preset (the account's, or the one
- * the set-up form recognised), else the preset that lists this server. A loopback server
- * names no provider by itself: it may be a bridge (Proton) or any local relay.
- */
-export function providerHintFor(providerId: string | undefined, host: string): ProviderHint | undefined {
-  const presets = shippedPresets();
-  const byId = providerId ? presets.byId.get(providerId) : undefined;
-  if (byId) return toProviderHint(byId);
-  const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (loopback.test(h)) return undefined;
-  const byHost = presets.presets.find((p) => p.smtp.some((server) => server.host === h));
-  return byHost ? toProviderHint(byHost) : undefined;
-}
 
 /** What compose needs from the engine's capabilities (loosely typed in the contract). */
 export function learntFrom(capabilities: Record<string, unknown> | undefined, testedAt: number): LearntCapabilities {
@@ -159,7 +133,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       if (!settings) throw storeError('account.invalid', { field: 'settings', reason: 'missing' }, 'no settings to test');
       const password =
         request.password ?? (account && settings.username !== undefined ? await secrets.get(account.id, 'password') : undefined);
-      const provider = providerHintFor(request.providerId ?? account?.providerId, settings.host);
+      const provider = providerHintOf(request.providerId ?? account?.providerId, settings.host);
       const explained = (error: AppError): { error: AppError; explanation?: Explanation } => ({
         error,
         // Only engine failures carry the facts an explanation is made of; the rest (keychain,
