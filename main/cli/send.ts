@@ -238,7 +238,7 @@ export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needD
       credentials = { username: account.username, ...(password !== undefined ? { password } : {}), ...(accessToken !== undefined ? { accessToken } : {}) };
     }
     const settings = smtpSettingsOf(account);
-    const provider = providerHintOf(account.providerId);
+    const provider = providerHintOf(account.providerId, account.host);
     return {
       target: { settings, accountId: account.id, ...(credentials ? { credentials } : {}), ...(provider ? { provider } : {}) },
       account, data, stdinUsed: false,

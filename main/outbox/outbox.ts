@@ -537,7 +537,7 @@ export class Outbox {
   }
 
   private explainContext(account: StoredAccount): ExplainContext {
-    return explainContextOf(account, providerHintOf(account.providerId));
+    return explainContextOf(account, providerHintOf(account.providerId, account.host));
   }
 
   private markEndOfData(id: string): void {
