@@ -224,7 +224,9 @@ function assertReadable(e: Explanation, raw: string[]): void {
       assert.ok(text.trim().length > 3, `${lang}: empty text`);
       // Addresses are the person's data: "{a}.a@a.aa" or "null@x.de" are valid mailboxes, not leftovers.
       const own = e.recipients.reduce((t, addr) => t.split(addr).join(''), text);
-      assert.ok(!own.includes('undefined') && !own.includes('null') && !own.includes('NaN'), `${lang}: ${text}`);
+      // "null MX" (RFC 7505, enhanced code X.1.10) is a real term, not a stringified null.
+      const words = own.replace(/\bnull MX\b/gi, '');
+      assert.ok(!words.includes('undefined') && !words.includes('null') && !words.includes('NaN'), `${lang}: ${text}`);
       assert.ok(!placeholderLeft.test(own), `${lang}: placeholder left in "${text}"`);
       assert.ok(!text.includes('…'), `${lang}: missing parameter in "${text}"`);
       for (const s of raw) assert.ok(text !== s && (s.length < 25 || !text.includes(s)), `${lang}: raw error text in "${text}"`);
@@ -320,5 +322,9 @@ test('anything at all still gets a readable explanation', () => {
     const e = explainDeliveryError({ detail: d, mayHaveBeenDelivered: may, name: 'SmtpError', message: d.message });
     // Random text can collide with catalogue words, so only the structural checks here.
     assertReadable(e, []);
-  }), { numRuns: 400 });
+  }), {
+    numRuns: 400,
+    // Found by CI: X.1.10's meaning says "null MX", which is a term, not a leftover null.
+    examples: [[{ phase: 'input', cause: 'reply', code: 453, enhancedCode: '2.1.10', message: ' ' }, false]],
+  });
 });
