@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDispatcher } from '../main/ipc/dispatcher.js';
 import { createServices, type Services, type ServicesOptions } from '../main/services/index.js';
@@ -128,6 +129,40 @@ export async function openApp(browser: Browser, appUrl: string, options: OpenApp
       await context.close();
       if (!options.services) await services.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AppSuite {
+  /** Chromium and the built renderer are there (else the tests skip, or fail under CI). */
+  ready(): boolean;
+  /** A fresh app page in this file's browser (see openApp). */
+  open(options?: OpenAppOptions): Promise<AppPage>;
+}
+
+/**
+ * One Chromium and one renderer server per test file: started before its tests, closed
+ * after them. Call at the top level of a test file.
+ */
+export function useAppSuite(): AppSuite {
+  const ready = () => chromiumAvailable() && rendererBuilt();
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
+  before(async () => {
+    if (!ready()) return;
+    server = await serveRenderer();
+    browser = await launchChromium();
+    console.log(`screenshots: ${screenshotDir}`);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    ready,
+    open: (options) => {
+      if (!browser || !server) throw new Error('the browser suite did not start (Chromium or the built renderer is missing)');
+      return openApp(browser, server.url, options);
     },
   };
 }

@@ -4,34 +4,23 @@
  * trusts as its extra certificate): set up, write, send, follow it, find it in the log —
  * and the ways it can go wrong.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../main/testing/smtp-test-server.js';
 import { describeViolations, seedAccount, seriousAxeViolations, until } from './fixtures.js';
-import { chromiumAvailable, launchChromium, openApp, rendererBuilt, screenshotDir, serveRenderer, type AppPage } from './harness.js';
+import { useAppSuite, type AppPage } from './harness.js';
 
-let browser: Browser | undefined;
-let web: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-const ready = () => chromiumAvailable() && rendererBuilt();
+const suite = useAppSuite();
+const ready = suite.ready;
 const files = mkdtempSync(join(tmpdir(), 'postbote-e2e-files-'));
 
-before(async () => {
-  if (!ready()) return;
-  web = await serveRenderer();
-  browser = await launchChromium();
-  console.log(`screenshots: ${screenshotDir}`);
-});
-after(async () => {
-  await browser?.close();
-  await web?.close();
-});
 
 async function start(app: AppPage, undoSeconds: 0 | 5 = 0) {
   await app.services.service['settings.set']({ undoSendSeconds: undoSeconds, onlineIspLookup: false });
@@ -58,7 +47,7 @@ async function axe(app: AppPage, name: string) {
 test('the whole journey: wizard, compose to three recipients with an attachment, send, progress, sent, send log, arrived intact', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv: TestSmtpServer = await startTestSmtpServer({ users: { alice: 'correct horse' } });
-  const app = await openApp(browser!, web!.url, { locale: 'en-GB' });
+  const app = await suite.open({ locale: 'en-GB' });
   const { page } = app;
   try {
     await start(app);
@@ -154,7 +143,7 @@ test('the whole journey: wizard, compose to three recipients with an attachment,
 test('wrong password: the German explanation with the provider hint, and the message stays in the outbox', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv = await startTestSmtpServer({ users: { alice: 'correct horse' } });
-  const app = await openApp(browser!, web!.url, { locale: 'de-DE' });
+  const app = await suite.open({ locale: 'de-DE' });
   const { page } = app;
   try {
     await start(app);
@@ -198,7 +187,7 @@ test('wrong password: the German explanation with the provider hint, and the mes
 test('a refused recipient shows a partial success naming that recipient', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv = await startTestSmtpServer({ users: { alice: 'pw' }, rejectRecipients: ['niemand@example.org'] });
-  const app = await openApp(browser!, web!.url, { locale: 'de-DE', colorScheme: 'dark' });
+  const app = await suite.open({ locale: 'de-DE', colorScheme: 'dark' });
   const { page } = app;
   try {
     await start(app);
@@ -231,7 +220,7 @@ test('a refused recipient shows a partial success naming that recipient', async 
 test('a message over the server SIZE limit is stopped before sending, saying the sizes', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv = await startTestSmtpServer({ users: { alice: 'pw' }, size: 100_000 });
-  const app = await openApp(browser!, web!.url, { locale: 'de-DE' });
+  const app = await suite.open({ locale: 'de-DE' });
   const { page } = app;
   try {
     await start(app);
@@ -277,7 +266,7 @@ test('a message over the server SIZE limit is stopped before sending, saying the
 test('keyboard only: compose, send with undo, find it in the log', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv = await startTestSmtpServer({ users: { alice: 'pw' } });
-  const app = await openApp(browser!, web!.url, { locale: 'en-GB', colorScheme: 'dark' });
+  const app = await suite.open({ locale: 'en-GB', colorScheme: 'dark' });
   const { page } = app;
   try {
     await start(app, 5);
@@ -325,7 +314,7 @@ test('keyboard only: compose, send with undo, find it in the log', async (t) => 
 test('the wizard saves only a working account: wrong password shown on the step list, then fixed; delete asks first', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const srv = await startTestSmtpServer({ users: { alice: 'richtig' } });
-  const app = await openApp(browser!, web!.url, { locale: 'de-DE' });
+  const app = await suite.open({ locale: 'de-DE' });
   const { page } = app;
   try {
     await start(app);

@@ -2,27 +2,15 @@
  * Every screen in both languages and both themes: screenshots for people to look at, and
  * axe-core on each screen with no serious or critical violations.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
 import { describeViolations, seedAccount, seedLog, seriousAxeViolations } from './fixtures.js';
-import { chromiumAvailable, launchChromium, openApp, rendererBuilt, screenshotDir, serveRenderer, type AppPage } from './harness.js';
+import { useAppSuite, type AppPage } from './harness.js';
 
-let browser: Browser | undefined;
-let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-const ready = () => chromiumAvailable() && rendererBuilt();
+const suite = useAppSuite();
+const ready = suite.ready;
 
-before(async () => {
-  if (!ready()) return;
-  server = await serveRenderer();
-  browser = await launchChromium();
-  console.log(`screenshots: ${screenshotDir}`);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function check(app: AppPage, name: string, found: string[]) {
   await app.page.waitForTimeout(150);
@@ -35,7 +23,7 @@ for (const lang of ['de', 'en'] as const) {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`every screen in ${lang} (${colorScheme}): screenshots and axe`, async (t) => {
       if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
-      const app = await openApp(browser!, server!.url, { locale: lang === 'de' ? 'de-DE' : 'en-GB', colorScheme });
+      const app = await suite.open({ locale: lang === 'de' ? 'de-DE' : 'en-GB', colorScheme });
       const found: string[] = [];
       const tag = `${lang}-${colorScheme}`;
       const { page } = app;

@@ -2,28 +2,16 @@
  * The foundation journey: the app loads in both languages, every section renders, and a
  * setting changed in the UI is persisted by the main-process service and survives a reload.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
-import { chromiumAvailable, launchChromium, openApp, rendererBuilt, screenshotDir, serveRenderer } from './harness.js';
+import { useAppSuite } from './harness.js';
 
-let browser: Browser | undefined;
-let server: Awaited<ReturnType<typeof serveRenderer>> | undefined;
-const ready = () => chromiumAvailable() && rendererBuilt();
+const suite = useAppSuite();
+const ready = suite.ready;
 
-before(async () => {
-  if (!ready()) return;
-  server = await serveRenderer();
-  browser = await launchChromium();
-  console.log(`screenshots: ${screenshotDir}`);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 const sections = [
   { id: 'compose', de: 'Verfassen', en: 'Compose' },
@@ -37,7 +25,7 @@ for (const lang of ['de', 'en'] as const) {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`the app loads in ${lang} (${colorScheme}) with every section reachable`, async (t) => {
       if (skipUnless(t, ready(), 'Chromium (/usr/bin/chromium) or the built renderer (npm run build) is missing')) return;
-      const app = await openApp(browser!, server!.url, { locale: lang === 'de' ? 'de-DE' : 'en-US', colorScheme });
+      const app = await suite.open({ locale: lang === 'de' ? 'de-DE' : 'en-US', colorScheme });
       try {
         assert.equal(await app.page.locator('html').getAttribute('lang'), lang);
         assert.equal(await app.page.locator('html').getAttribute('data-theme'), colorScheme);
@@ -58,7 +46,7 @@ for (const lang of ['de', 'en'] as const) {
 
 test('a setting changed in the UI is persisted by main and still there after a reload', async (t) => {
   if (skipUnless(t, ready(), 'Chromium (/usr/bin/chromium) or the built renderer (npm run build) is missing')) return;
-  const app = await openApp(browser!, server!.url, { locale: 'en-US' });
+  const app = await suite.open({ locale: 'en-US' });
   try {
     const { page } = app;
     await page.keyboard.press('Control+,');
@@ -86,7 +74,7 @@ test('a setting changed in the UI is persisted by main and still there after a r
 
 test('the page cannot call a method outside the contract, and bad arguments are refused', async (t) => {
   if (skipUnless(t, ready(), 'Chromium (/usr/bin/chromium) or the built renderer (npm run build) is missing')) return;
-  const app = await openApp(browser!, server!.url);
+  const app = await suite.open();
   try {
     const results = await app.page.evaluate(async () => {
       const bridge = (globalThis as unknown as { postbote: { invoke(n: string, ...a: unknown[]): Promise<{ ok: boolean; error?: { kind: string } }> } }).postbote;
