@@ -1,5 +1,4 @@
-import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, assert } from '../main/testing/node-test.js';
 import fc from 'fast-check';
 import { MAX_ADDRESS_LIST_LENGTH, formatMailboxForDisplay, parseAddressList, toAsciiDomain, validateAddress, type ParsedMailbox } from './address.js';
 

@@ -1,5 +1,4 @@
-import test from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert } from '../main/testing/node-test.js';
 import { describeEnhancedCode, enhancedDetails, enhancedMeaningKey, enhancedSubjects, parseEnhancedCode } from './enhanced-status.js';
 
 test('the table covers RFC 3463 and the IANA registry', () => {

@@ -1,5 +1,4 @@
-import test from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert } from '../main/testing/node-test.js';
 import { AppErrorSchema } from './errors.js';
 
 test('AppError schema accepts a structured error and rejects a bare string', () => {

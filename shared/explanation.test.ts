@@ -1,5 +1,4 @@
-import test from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert } from '../main/testing/node-test.js';
 import { ExplanationSchema, explanationToAppError, renderExplanation, renderText, type Explanation } from './explanation.js';
 import { AppErrorSchema } from './errors.js';
 

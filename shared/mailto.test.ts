@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert } from '../main/testing/node-test.js';
 import { parseMailto } from './mailto.js';
 
 test('mailto links fill the visible fields only', () => {

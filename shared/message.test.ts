@@ -1,5 +1,4 @@
-import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, it, assert } from '../main/testing/node-test.js';
 import { MessageDraftSchema } from './message.js';
 
 describe('MessageDraftSchema', () => {

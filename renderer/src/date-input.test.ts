@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert } from '../../main/testing/node-test.js';
 import { formatIsoDate, parseTypedDate, shiftIsoDate, todayIso } from './date-input.js';
 
 test('dates are shown day first, in each language\'s way', () => {

@@ -1,8 +1,5 @@
 /** Every literal catalogue key the screens use exists in both languages (a missing one would show as its key). */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { test, assert, readFileSync, readdirSync, join } from '../../main/testing/node-test.js';
 import { catalogues } from '../../shared/i18n/index.js';
 
 function sources(dir: string): string[] {

@@ -1,6 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { test, assert, readFileSync } from '../../main/testing/node-test.js';
 import { autoconfigDe } from './autoconfig.de.js';
 import { autoconfigEn } from './autoconfig.en.js';
 import { CandidateSourceSchema, CandidateWarningSchema, DiscoveryStepSchema, TrustLevelSchema } from '../provider.js';

@@ -1,6 +1,5 @@
 /** The merged catalogues: both languages have the same keys and placeholders, and no domain overwrites another's key. */
-import test from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert, readFileSync } from '../../main/testing/node-test.js';
 import { catalogues, translate } from './index.js';
 import { autoconfigDe } from './autoconfig.de.js';
 import { cliDe } from './cli.de.js';
@@ -37,7 +36,7 @@ test('translate fills placeholders and never returns undefined', () => {
 });
 
 test('every composer error kind has a text in both languages', async () => {
-  const source = (await import('node:fs')).readFileSync(new URL('../../main/mime/errors.ts', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../main/mime/errors.ts', import.meta.url), 'utf8');
   const kinds = [...source.matchAll(/\| '(compose\.\w+)'/g)].map((m) => m[1]);
   assert.ok(kinds.length >= 10);
   for (const kind of kinds) {

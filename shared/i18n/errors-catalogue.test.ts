@@ -1,7 +1,4 @@
-import test from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { test, assert, readFileSync, readdirSync, join } from '../../main/testing/node-test.js';
 import { errorsDe } from './errors.de.js';
 import { errorsEn } from './errors.en.js';
 import { explanationKinds } from '../explanation.js';

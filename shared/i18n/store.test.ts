@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, assert, readFileSync, globSync } from '../../main/testing/node-test.js';
 import { storeDe } from './store.de.js';
 import { storeEn } from './store.en.js';
 
@@ -16,7 +15,6 @@ test('store catalogues: same keys in German and English, same placeholders, no e
 });
 
 test('every error kind the store raises has a text', async () => {
-  const { readFileSync, globSync } = await import('node:fs');
   const files = globSync(['main/store/*.ts', 'main/secrets/*.ts', 'main/services/accounts-service.ts', 'main/services/sendlog-service.ts', 'main/services/compose-service.ts'], {
     exclude: (f: string) => f.endsWith('.test.ts'),
   });
