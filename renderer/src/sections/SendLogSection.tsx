@@ -317,6 +317,15 @@ export function entryAsText(e: SendLogEntry, i18n: I18n): string {
 }
 
 /** TLS facts as label/value pairs; nested objects (the certificate) become "certificate subject". */
+/** TLS facts in the person's language; a field we have no words for keeps its technical name. */
+function tlsLabel(t: (key: string) => string, path: string): string {
+  const key = `log.tls.${path.replace(/ /g, '.')}`;
+  const text = t(key);
+  return text === key ? path : text;
+}
+const tlsValue = (t: (key: string) => string, value: string): string =>
+  value === 'true' ? t('common.yes') : value === 'false' ? t('common.no') : value;
+
 function flatten(value: Record<string, unknown>, prefix = ''): Array<[string, string]> {
   return Object.entries(value).flatMap(([k, v]): Array<[string, string]> => {
     const label = prefix ? `${prefix} ${k}` : k;
@@ -408,7 +417,7 @@ const LogDetail = memo(function LogDetail({ id, accountName }: { id: number; acc
         <section aria-labelledby="log-tls">
           <h3 id="log-tls">{t('log.detail.tls')}</h3>
           <dl className="facts facts--tight">
-            {flatten(entry.tls).map(([k, v]) => <div key={k} className="facts__pair"><dt>{k}</dt><dd>{v}</dd></div>)}
+            {flatten(entry.tls).map(([k, v]) => <div key={k} className="facts__pair"><dt>{tlsLabel(t, k)}</dt><dd>{tlsValue(t, v)}</dd></div>)}
           </dl>
         </section>
       ) : null}
