@@ -4,8 +4,7 @@
  *   node scripts/build.mjs && node --import tsx bench/ui-profile.ts [--entries 100000] [--top 25]
  * The renderer is built minified, so function names are short; the script URL says which bundle.
  */
-import type { SecretKind } from '../shared/account.js';
-import type { SecretStore } from '../main/secrets/index.js';
+import { MemorySecretStore } from '../main/testing/memory-secret-store.js';
 import { createSendLogRepository } from '../main/store/sendlog.js';
 import { launchChromium, openApp, serveRenderer } from '../e2e/harness.js';
 import { option, table } from './lib/common.js';
@@ -13,21 +12,13 @@ import { option, table } from './lib/common.js';
 const entries = option('entries', 100_000);
 const top = option('top', 25);
 
-class MemorySecrets implements SecretStore {
-  readonly backend = 'memory (bench)';
-  private readonly map = new Map<string, string>();
-  async get(id: string, kind: SecretKind) { return this.map.get(`${id}:${kind}`); }
-  async set(id: string, kind: SecretKind, secret: string) { this.map.set(`${id}:${kind}`, secret); }
-  async delete(id: string, kind: SecretKind) { return this.map.delete(`${id}:${kind}`); }
-  async has(id: string, kind: SecretKind) { return this.map.has(`${id}:${kind}`); }
-}
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const web = await serveRenderer();
 const browser = await launchChromium();
-const app = await openApp(browser, web.url, { locale: 'en-GB', serviceOptions: { secrets: new MemorySecrets() } });
+const app = await openApp(browser, web.url, { locale: 'en-GB', serviceOptions: { secrets: new MemorySecretStore('memory (bench)') } });
 try {
   const { page, services } = app;
   const repo = createSendLogRepository(services.db);

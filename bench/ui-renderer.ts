@@ -7,12 +7,11 @@
  *   node scripts/build.mjs && node --import tsx bench/ui-renderer.ts [--entries 100000] [--runs 7]
  * Writes JSON to bench/results/ui-renderer-<time>.json.
  */
+import { MemorySecretStore } from '../main/testing/memory-secret-store.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
-import type { SecretKind } from '../shared/account.js';
-import type { SecretStore } from '../main/secrets/index.js';
 import { createSendLogRepository } from '../main/store/sendlog.js';
 import type { SendLogStatus } from '../shared/sendlog.js';
 import { launchChromium, openApp, rendererDir, serveRenderer } from '../e2e/harness.js';
@@ -21,15 +20,6 @@ import { median, option, table, writeResults } from './lib/common.js';
 const entries = option('entries', 100_000);
 const runs = option('runs', 7);
 
-/** The bench measures the UI, not the keychain: secrets stay in memory here. */
-class MemorySecrets implements SecretStore {
-  readonly backend = 'memory (bench)';
-  private readonly map = new Map<string, string>();
-  async get(id: string, kind: SecretKind) { return this.map.get(`${id}:${kind}`); }
-  async set(id: string, kind: SecretKind, secret: string) { this.map.set(`${id}:${kind}`, secret); }
-  async delete(id: string, kind: SecretKind) { return this.map.delete(`${id}:${kind}`); }
-  async has(id: string, kind: SecretKind) { return this.map.has(`${id}:${kind}`); }
-}
 
 // 1. Initial JavaScript: the entry script and everything it preloads.
 const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
@@ -42,7 +32,7 @@ const cssGzip = readdirSync(join(rendererDir, 'assets')).filter((f) => f.endsWit
 
 const web = await serveRenderer();
 const browser = await launchChromium();
-const app = await openApp(browser, web.url, { locale: 'en-GB', serviceOptions: { secrets: new MemorySecrets() } });
+const app = await openApp(browser, web.url, { locale: 'en-GB', serviceOptions: { secrets: new MemorySecretStore('memory (bench)') } });
 try {
   const { page, services } = app;
   await services.service['accounts.create']({ displayName: 'Bench', address: 'bench@example.org', host: 'smtp.example.org', port: 587, security: 'starttls', username: 'bench@example.org' }, 'x');

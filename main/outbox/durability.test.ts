@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createRepositories, openDatabase } from '../store/index.js';
 import { Outbox } from './outbox.js';
-import { MemorySecretStore, until } from './testing/harness.js';
+import { MemorySecretStore } from '../testing/memory-secret-store.js';
+import { until } from './testing/harness.js';
 import { startPauseServer, type PausePhase } from './testing/pause-server.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -1,21 +1,12 @@
+import { MemorySecretStore } from '../testing/memory-secret-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SecretKind } from '../../shared/account.js';
 import type { AppError } from '../../shared/errors.js';
-import type { SecretStore } from '../secrets/index.js';
 import { openDatabase } from '../store/database.js';
 import { tempDataDir } from '../store/test-support.js';
 import { providerHintOf as providerHintFor } from '../delivery/pipeline.js';
 import { createAccountsService, type TestConnection } from './accounts-service.js';
 
-class MemorySecrets implements SecretStore {
-  readonly backend = 'memory (test)';
-  private readonly map = new Map<string, string>();
-  async get(id: string, kind: SecretKind) { return this.map.get(`${id}:${kind}`); }
-  async set(id: string, kind: SecretKind, secret: string) { this.map.set(`${id}:${kind}`, secret); }
-  async delete(id: string, kind: SecretKind) { return this.map.delete(`${id}:${kind}`); }
-  async has(id: string, kind: SecretKind) { return this.map.has(`${id}:${kind}`); }
-}
 
 const wrongPassword: AppError = {
   kind: 'auth.failed', messageKey: 'err.auth.wrongCredentials.title',
@@ -28,7 +19,7 @@ function setup(t: import('node:test').TestContext, testConnection: TestConnectio
   t.after(() => db.close());
   let now = 1_700_000_000_000;
   const changes: number[] = [];
-  const service = createAccountsService({ db, secrets: new MemorySecrets(), testConnection, clock: () => now, onChanged: (list) => changes.push(list.length) });
+  const service = createAccountsService({ db, secrets: new MemorySecretStore(), testConnection, clock: () => now, onChanged: (list) => changes.push(list.length) });
   return { service, changes, tick: (ms: number) => { now += ms; } };
 }
 

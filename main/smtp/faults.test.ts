@@ -2,13 +2,14 @@
  * The engine against a scripted misbehaving server: every fault ends in a specific
  * structured error within its timeout, nothing hangs, and nothing is sent that must not be.
  */
+import { rejection } from '../testing/expect-smtp-error.js';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import test from 'node:test';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { greetAndEhlo, startFaultServer, type FaultScript, type FaultServer } from '../testing/smtp-fault-server.js';
 import { sharedTestCa } from '../testing/smtp-test-server.js';
-import { SmtpError, SmtpSession, probe, sendMail, type SmtpConnectOptions, type TranscriptEntry } from './index.js';
+import { SmtpSession, probe, sendMail, type SmtpConnectOptions, type TranscriptEntry } from './index.js';
 
 const T = { timeout: 20_000 };
 const fast = { connect: 2000, tlsHandshake: 2000, greeting: 2000, command: 2000, dataBlock: 2000, endOfData: 2000 };
@@ -26,15 +27,6 @@ async function withServer(script: FaultScript, fn: (srv: FaultServer) => Promise
   }
 }
 
-async function rejection(p: Promise<unknown>): Promise<SmtpError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SmtpError, `expected SmtpError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the operation to fail');
-}
 
 const msg = { envelope: { from: 'a@example.test', to: ['b@example.test'] }, body: 'Subject: t\r\n\r\nhello\r\n' };
 const creds = { username: 'alice', password: 'Sup3r-Secret' };

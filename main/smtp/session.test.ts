@@ -4,6 +4,7 @@
  * refused recipients, 8BITMIME, SMTPUTF8, DSN, PIPELINING, several messages per session,
  * warm sessions, certificate checks.
  */
+import { rejection } from '../testing/expect-smtp-error.js';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import { createSelfSigned } from '../testing/test-ca.js';
 import { startFaultServer } from '../testing/smtp-fault-server.js';
 import { sharedTestCa, startTestSmtpServer, type TestSmtpServer } from '../testing/smtp-test-server.js';
 import { verifyServerIdentity } from './session.js';
-import { SmtpError, SmtpSession, WarmSession, isLoopbackHost, probe, sendMail, type SmtpConnectOptions, type TranscriptEntry } from './index.js';
+import { SmtpSession, WarmSession, isLoopbackHost, probe, sendMail, type SmtpConnectOptions, type TranscriptEntry } from './index.js';
 
 const T = { timeout: 20_000 };
 // Made before any socket exists (openssl runs synchronously).
@@ -22,15 +23,6 @@ const users = { alice: 'correct horse battery' };
 const creds = { username: 'alice', password: users.alice };
 const msg = (to = ['bob@example.test']) => ({ envelope: { from: 'alice@example.test', to }, body: 'From: alice@example.test\r\nSubject: hello\r\n\r\nHi Bob.\r\n' });
 
-async function rejection(p: Promise<unknown>): Promise<SmtpError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SmtpError, `expected SmtpError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected failure');
-}
 
 describe('against smtp-server', () => {
   let starttls: TestSmtpServer;

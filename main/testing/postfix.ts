@@ -202,30 +202,18 @@ function mailboxesOf(info: PostfixInfo, maildirs?: string[]): string[] {
  */
 export function readDeliveredMessages(info: PostfixInfo, sinceMs = 0, maildirs?: string[]): DeliveredMessage[] {
   const found: DeliveredMessage[] = [];
-  for (const maildir of mailboxesOf(info, maildirs)) {
-    for (const sub of ['new', 'cur']) {
-      const dir = join(maildir, sub);
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const id of names) {
-        if (id.startsWith('.')) continue;
-        const path = join(dir, id);
-        let raw: Buffer;
-        let mtimeMs: number;
-        try {
-          mtimeMs = statSync(path).mtimeMs;
-          if (mtimeMs < sinceMs) continue;
-          raw = readFileSync(path);
-        } catch {
-          continue; // moved or removed meanwhile
-        }
-        found.push({ path, id, maildir, mtimeMs, raw, ...splitDelivered(raw) });
-      }
+  for (const { maildir, name: id, path } of maildirFiles(info, maildirs, ['new', 'cur'])) {
+    if (id.startsWith('.')) continue;
+    let raw: Buffer;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(path).mtimeMs;
+      if (mtimeMs < sinceMs) continue;
+      raw = readFileSync(path);
+    } catch {
+      continue; // moved or removed meanwhile
     }
+    found.push({ path, id, maildir, mtimeMs, raw, ...splitDelivered(raw) });
   }
   return found.sort((a, b) => a.mtimeMs - b.mtimeMs || a.id.localeCompare(b.id));
 }
@@ -265,8 +253,19 @@ export function removeDelivered(messages: DeliveredMessage[]): void {
 
 /** Removes every delivered message from the given Maildirs (default: all test users). */
 export function clearMailbox(info: PostfixInfo, maildirs?: string[]): void {
+  for (const { path } of maildirFiles(info, maildirs, ['new', 'cur', 'tmp'])) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The files in the given subfolders of the given Maildirs; a missing folder has none. */
+function* maildirFiles(info: PostfixInfo, maildirs: string[] | undefined, subs: string[]): Generator<{ maildir: string; name: string; path: string }> {
   for (const maildir of mailboxesOf(info, maildirs)) {
-    for (const sub of ['new', 'cur', 'tmp']) {
+    for (const sub of subs) {
       const dir = join(maildir, sub);
       let names: string[];
       try {
@@ -274,13 +273,7 @@ export function clearMailbox(info: PostfixInfo, maildirs?: string[]): void {
       } catch {
         continue;
       }
-      for (const name of names) {
-        try {
-          unlinkSync(join(dir, name));
-        } catch {
-          // already gone
-        }
-      }
+      for (const name of names) yield { maildir, name, path: join(dir, name) };
     }
   }
 }

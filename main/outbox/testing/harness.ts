@@ -2,21 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SecretKind } from '../../../shared/account.js';
 import type { Settings } from '../../../shared/domain.js';
-import type { SecretStore } from '../../secrets/secret-store.js';
+import { MemorySecretStore } from '../../testing/memory-secret-store.js';
 import { createRepositories, openDatabase, type Database, type Repositories } from '../../store/index.js';
 import type { Clock } from '../clock.js';
 import { Outbox, type OutboxDeps, type OutboxEventMap } from '../outbox.js';
-
-export class MemorySecretStore implements SecretStore {
-  readonly backend = 'memory';
-  private readonly m = new Map<string, string>();
-  async get(id: string, kind: SecretKind): Promise<string | undefined> { return this.m.get(`${id}:${kind}`); }
-  async set(id: string, kind: SecretKind, s: string): Promise<void> { this.m.set(`${id}:${kind}`, s); }
-  async delete(id: string, kind: SecretKind): Promise<boolean> { return this.m.delete(`${id}:${kind}`); }
-  async has(id: string, kind: SecretKind): Promise<boolean> { return this.m.has(`${id}:${kind}`); }
-}
 
 export interface RecordedEvent { name: keyof OutboxEventMap; payload: unknown }
 
@@ -49,7 +39,7 @@ export function createHarness(o: HarnessOptions): Harness {
   const db = openDatabase(dataDir, { integrityCheck: false });
   const clockFn = o.clock ? () => o.clock?.now() ?? Date.now() : Date.now;
   const repos = createRepositories(db, clockFn);
-  const secrets = new MemorySecretStore();
+  const secrets = new MemorySecretStore('memory');
   const existing = repos.accounts.list()[0];
   const account = existing ?? repos.accounts.create({
     displayName: 'Alice', address: 'alice@example.test', host: o.host, port: o.port, security: o.security ?? 'none',

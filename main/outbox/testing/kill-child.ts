@@ -6,7 +6,7 @@
  */
 import { createRepositories, openDatabase } from '../../store/index.js';
 import { Outbox } from '../outbox.js';
-import { MemorySecretStore } from './harness.js';
+import { MemorySecretStore } from '../../testing/memory-secret-store.js';
 
 const [dataDir = '', tag = 'x', countArg = '3', bigEveryArg = '0'] = process.argv.slice(2);
 const out = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
