@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { greetAndEhlo, startFaultServer, type FaultConnection } from '../testing/smtp-fault-server.js';
 import { ManualClock } from './clock.js';
 import { backoffDelay, classifyFailure, nextAttemptAt } from './retry.js';
-import { createHarness, draft, until, type Harness } from './testing/harness.js';
+import { createHarness, draft, until, type Harness, runningOutbox } from './testing/harness.js';
 import type { Outbox } from './outbox.js';
 
 /** Answers commands line by line; `onMail`/`onData` decide the interesting replies. */
@@ -107,11 +107,7 @@ describe('retry schedule', () => {
 
   test('offline (host cannot be resolved): deferred with a short re-check, and tried at once on the online hint', async (t) => {
     const clock = new ManualClock();
-    const h = createHarness({ host: 'postbote-no-such-host.invalid', port: 587, clock });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: 'postbote-no-such-host.invalid', port: 587, clock });
     const s = await ob.enqueue(draft('offline'), { accountId: h.accountId });
     await until(() => h.repos.outbox.get(s.id)?.state === 'deferred', 15_000, 'deferred');
     await settle(ob);
@@ -131,11 +127,7 @@ describe('cancel, unconfirmed, end of data', () => {
     const atMail = new Promise<void>((r) => { held = r; });
     const srv = await startFaultServer((c) => converse(c, { mail: () => { held(); return null; } }));
     t.after(() => srv.close());
-    const h = createHarness({ host: srv.host, port: srv.port });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
     const s = await ob.enqueue(draft('cancel'), { accountId: h.accountId });
     await atMail;
     const after = await ob.cancel(s.id);
@@ -152,11 +144,7 @@ describe('cancel, unconfirmed, end of data', () => {
     const dot = new Promise<void>((r) => { dotSeen = r; });
     const srv = await startFaultServer((c) => converse(c, { afterDot: () => { dotSeen(); return holdReply ? null : '250 2.0.0 ok'; } }));
     t.after(() => srv.close());
-    const h = createHarness({ host: srv.host, port: srv.port });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
     const s = await ob.enqueue(draft('unconfirmed'), { accountId: h.accountId });
     await dot;
     const after = await ob.cancel(s.id);

@@ -6,17 +6,13 @@ import { describe, test } from 'node:test';
 import { startTestSmtpServer } from '../testing/smtp-test-server.js';
 import { ManualClock } from './clock.js';
 import { entryDirOf } from './files.js';
-import { createHarness, draft, until } from './testing/harness.js';
+import { createHarness, draft, until, runningOutbox } from './testing/harness.js';
 
 describe('outbox: sending', () => {
   test('enqueue → sent: row before the wire, one log entry with transcript, address history, snapshot removed, events', async (t) => {
     const srv = await startTestSmtpServer({ authOptional: true });
     t.after(() => srv.close());
-    const h = createHarness({ host: srv.host, port: srv.port });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
     const summary = await ob.enqueue({ ...draft('one'), to: [{ name: 'Bob B', address: 'bob@example.test' }] }, { accountId: h.accountId });
     assert.equal(summary.state, 'queued');
     await until(() => h.repos.outbox.get(summary.id)?.state === 'sent', 10_000, 'sent');
@@ -62,11 +58,7 @@ describe('outbox: sending', () => {
   test('with AUTH: the password comes from the keychain and never into the log', async (t) => {
     const srv = await startTestSmtpServer({ users: { alice: 's3cret-pw' }, allowInsecureAuth: true, noStartTls: true });
     t.after(() => srv.close());
-    const h = createHarness({ host: srv.host, port: srv.port, username: 'alice', password: 's3cret-pw' });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, username: 'alice', password: 's3cret-pw' });
     const s = await ob.enqueue(draft('auth'), { accountId: h.accountId });
     await until(() => h.repos.outbox.get(s.id)?.state === 'sent', 10_000, 'sent');
     assert.equal(srv.messages[0]?.user, 'alice');
@@ -77,11 +69,7 @@ describe('outbox: sending', () => {
   test('partial recipient failure → sent with warnings, explained per recipient', async (t) => {
     const srv = await startTestSmtpServer({ authOptional: true, rejectRecipients: ['nobody@example.test'] });
     t.after(() => srv.close());
-    const h = createHarness({ host: srv.host, port: srv.port });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
     const s = await ob.enqueue(draft('partial', ['bob@example.test', 'nobody@example.test']), { accountId: h.accountId });
     await until(() => h.repos.outbox.get(s.id)?.state === 'sentWithWarnings', 10_000, 'sentWithWarnings');
     const got = ob.get(s.id);
@@ -96,11 +84,7 @@ describe('outbox: sending', () => {
     const srv = await startTestSmtpServer({ authOptional: true, rejectRecipients: ['nobody@example.test'] });
     t.after(() => srv.close());
     const clock = new ManualClock();
-    const h = createHarness({ host: srv.host, port: srv.port, clock });
-    t.after(() => h.close());
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, clock });
     const s = await ob.enqueue(draft('fail', ['nobody@example.test']), { accountId: h.accountId });
     await until(() => h.repos.outbox.get(s.id)?.state === 'failed', 10_000, 'failed');
     await ob.idle();

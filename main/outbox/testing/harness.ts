@@ -73,6 +73,21 @@ export function createHarness(o: HarnessOptions): Harness {
   };
 }
 
+/**
+ * A harness with a started outbox, both closed when the test ends — the usual first lines
+ * of an outbox test.
+ */
+export async function runningOutbox(
+  t: { after(fn: () => unknown): void }, options: HarnessOptions, overrides: Partial<OutboxDeps> = {},
+): Promise<{ h: Harness; ob: Outbox }> {
+  const h = createHarness(options);
+  t.after(() => h.close());
+  const ob = h.make(overrides);
+  await ob.start();
+  t.after(() => ob.stop());
+  return { h, ob };
+}
+
 /** A small draft; `tag` lands in the subject and the body so tests can find the message. */
 export function draft(tag: string, to: string[] = ['bob@example.test']): { from: { name: string; address: string }; to: string[]; subject: string; text: string } {
   return { from: { name: 'Alice', address: 'alice@example.test' }, to, subject: `Test ${tag}`, text: `Hello ${tag}\n` };
