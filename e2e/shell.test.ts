@@ -4,9 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { skipUnless } from '../main/testing/environment.js';
+import { readStoredSettings } from '../main/store/settings.js';
 import { useAppSuite } from './harness.js';
 
 const suite = useAppSuite();
@@ -57,7 +56,7 @@ test('a setting changed in the UI is persisted by main and still there after a r
     await page.getByLabel('Senden rückgängig machen').selectOption('10');
     await page.locator('html[data-theme="dark"]').waitFor();
 
-    const onDisk = JSON.parse(readFileSync(join(app.dataDir, 'settings.json'), 'utf8'));
+    const onDisk = readStoredSettings(app.dataDir);
     assert.deepEqual({ language: onDisk.language, theme: onDisk.theme, undo: onDisk.undoSendSeconds }, { language: 'de', theme: 'dark', undo: 10 });
 
     await app.reload();

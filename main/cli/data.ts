@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
 import { defaultDataDir } from '../services/index.js';
-import { createSettingsFile } from '../services/settings-file.js';
 import { createRepositories, isStoreError, openDatabase, type Database, type Repositories, type StoredAccount } from '../store/index.js';
 import { CliError, EX, usage } from './common.js';
 
@@ -31,13 +30,10 @@ export function openData(dir: string): DataFolder {
     if (isStoreError(e)) throw new CliError(EX.CONFIG, e.appError.messageKey, { ...e.appError.params, dir }, e.appError.kind);
     throw new CliError(EX.CONFIG, 'cli.data.unusable', { dir, reason: e instanceof Error ? e.message : String(e) }, 'config.dataDir');
   }
-  let onlineIspLookup = true;
-  try {
-    onlineIspLookup = createSettingsFile(dir).get().onlineIspLookup;
-  } catch {
-    // Unreadable settings: the defaults apply.
-  }
-  return { dir, db, repos: createRepositories(db), secrets: new KeytarSecretStore(), onlineIspLookup, close: () => db.close() };
+  const repos = createRepositories(db);
+  // The app's setting (stored in the same database); a value that no longer validates falls back to the default.
+  const { onlineIspLookup } = repos.settings.getSettings();
+  return { dir, db, repos, secrets: new KeytarSecretStore(), onlineIspLookup, close: () => db.close() };
 }
 
 /** An account by id, unique id prefix or address (case-insensitive); the default one when none is named. */

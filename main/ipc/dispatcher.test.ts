@@ -1,10 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher } from './dispatcher.js';
 import { createServices } from '../services/index.js';
+import { readStoredSettings } from '../store/settings.js';
 import type { PostboteService } from '../../shared/contract/index.js';
 
 const makeServices = () => createServices({ dataDir: mkdtempSync(join(tmpdir(), 'postbote-ipc-')), appVersion: '0.0.0-test', systemLanguage: 'de-DE' });
@@ -28,7 +29,7 @@ test('validates arguments against the schema before the handler runs', async () 
   assert.deepEqual(settings.ok && (settings.value as { theme: string }).theme, 'system');
 });
 
-test('persists settings to disk and emits a change event', async () => {
+test('persists settings in the database and emits a change event', async () => {
   const services = makeServices();
   const dispatch = createDispatcher(services.service);
   const seen: unknown[] = [];
@@ -38,7 +39,7 @@ test('persists settings to disk and emits a change event', async () => {
   const info = await dispatch('app.info', []);
   assert.ok(info.ok);
   const dataDir = (info.value as { dataDir: string }).dataDir;
-  const onDisk = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
+  const onDisk = readStoredSettings(dataDir);
   assert.equal(onDisk.language, 'en');
   assert.equal(onDisk.theme, 'dark');
   assert.equal(seen.length, 1);

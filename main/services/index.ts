@@ -5,8 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { PostboteService } from '../../shared/contract/index.js';
+import type { SettingsPatch } from '../../shared/domain.js';
 import { testConnection as runConnectionTest } from '../autoconfig/engine-probe.js';
 import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
+import { createSettingsRepository } from '../store/settings.js';
 import { openDatabase, type Database } from '../store/index.js';
 import { createAccountsService, type TestConnection } from './accounts-service.js';
 import { createAutoconfigService } from './autoconfig-service.js';
@@ -16,7 +18,6 @@ import { createComposeService } from './compose-service.js';
 import { createEventHub, type EventHub } from './events.js';
 import { createOutboxService, type OutboxServiceHandle } from './outbox-service.js';
 import { createSendLogService } from './sendlog-service.js';
-import { createSettingsFile } from './settings-file.js';
 
 export interface ServicesOptions {
   /** The app-data folder (Electron's userData, the CLI's --data-dir, a temp folder in tests). */
@@ -60,8 +61,10 @@ const engineConnectionTest: TestConnection = async (settings, password) => {
 export function createServices(options: ServicesOptions): Services {
   mkdirSync(options.dataDir, { recursive: true });
   const events = createEventHub();
-  const settings = createSettingsFile(options.dataDir);
   const db = openDatabase(options.dataDir);
+  // Settings live in the database beside everything else, so the app and the CLI share them.
+  const settingsRepo = createSettingsRepository(db);
+  const settings = { get: () => settingsRepo.getSettings(), update: (patch: SettingsPatch) => settingsRepo.updateSettings(patch) };
   const secrets = options.secrets ?? new KeytarSecretStore();
   const accounts = createAccountsService({
     db, secrets,

@@ -1,6 +1,6 @@
 /** Settings as key → JSON value, with typed access to the app's Settings. */
 import { SettingsPatchSchema, SettingsSchema, defaultSettings, type Settings } from '../../shared/domain.js';
-import type { Database } from './database.js';
+import { openDatabase, type Database } from './database.js';
 import { storeError } from './errors.js';
 import { str } from './rows.js';
 
@@ -54,4 +54,15 @@ export function createSettingsRepository(db: Database): SettingsRepository {
       return getSettings();
     },
   };
+}
+
+/** The app settings as a second connection reads them from the database file (tests use it to prove persistence). */
+export function readStoredSettings(dataDir: string): Partial<Record<keyof Settings, unknown>> {
+  const db = openDatabase(dataDir, { integrityCheck: false });
+  try {
+    const repo = createSettingsRepository(db);
+    return Object.fromEntries((Object.keys(SettingsSchema.shape) as (keyof Settings)[]).map((key) => [key, repo.get(`app.${key}`)]));
+  } finally {
+    db.close();
+  }
 }
