@@ -4,16 +4,11 @@
  * whether one is stored (`hasSecret`).
  */
 import { z } from 'zod';
+import { validateAddress } from './address.js';
 import { SmtpSettingsSchema } from './domain.js';
 
-/**
- * A pragmatic addr-spec check: one "@", a non-empty local part without spaces or angle
- * brackets, and a domain with at least one dot (or an address literal). Full RFC 5322
- * parsing belongs to the composer; this only keeps obvious mistakes out of the account.
- */
-const addressPattern = /^[^\s@<>()[\]\\,;:"]+@(?:[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+|\[[0-9A-Fa-f:.]+\])$/u;
-export const isPlausibleAddress = (value: string): boolean =>
-  value.length <= 254 && addressPattern.test(value) && !/[\r\n]/.test(value);
+/** An account's address is checked by the same RFC 5322 validator the composer and the address chips use. */
+export const isPlausibleAddress = (value: string): boolean => !/[\r\n]/.test(value) && validateAddress(value).ok;
 
 export const EmailAddressSchema = z.string().trim().min(3).max(254).refine(isPlausibleAddress, { message: 'invalid e-mail address' });
 
