@@ -51,7 +51,6 @@ export function connectOptionsOf(s: SmtpSettings): SmtpConnectOptions {
   };
 }
 
-/** Provider words for explanations (Gmail app passwords …), when the account came from a preset. */
 /**
  * The provider behind an account, for explanations: by its preset id, else by the preset
  * that lists this server. A loopback server names no provider by itself: it may be a
