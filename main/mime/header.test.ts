@@ -95,6 +95,15 @@ describe('encoded words and folding (property-based)', () => {
     assert.deepEqual(phraseAtoms('Schmidt, Anna'), ['"Schmidt, Anna"']);
   });
 
+  it('a trailing space after a plain word that follows an encoded word keeps the space between them', async () => {
+    // Found by CI (fast-check seed 1320909466): white space between two encoded words is not
+    // part of the text, so the space before "_" must travel inside the second encoded word.
+    for (const text of ['\u0000 _ ', 'ä x ', 'Grüße an alle ']) {
+      const h = foldHeader('Subject', unstructuredAtoms(text, firstLineRoom('Subject')));
+      assert.equal(await mailparserSubject(h), text, JSON.stringify(h));
+    }
+  });
+
   it('RFC 2231 file names fold into continuations that fit a line, with a legacy name= too', async () => {
     const name = 'Präsentation über die Ergebnisse des Geschäftsjahres 2026 – endgültige Fassung 😀.pdf';
     const h = foldHeader('Content-Disposition', withSemicolons([['attachment'], rfc2231Atoms('filename', name)]));

@@ -123,7 +123,10 @@ export function unstructuredAtoms(value: string, firstMax: number = MAX_ENCODED_
         while (j < words.length && !isPlainWord(words[j] ?? '')) runText += ' ' + (words[j++] ?? '');
       } else {
         const prev = atoms.pop() ?? '';
-        runText = prev + ' ';
+        // White space between two encoded words is dropped when decoding (RFC 2047 §6.2),
+        // so if an encoded word now comes before, the space in between goes inside this one.
+        const afterEncodedWord = atoms.at(-1)?.startsWith('=?') ?? false;
+        runText = (afterEncodedWord ? ' ' : '') + prev + ' ';
       }
     }
     atoms.push(...encodeWords(runText, atoms.length === 0 ? firstMax : MAX_ENCODED_WORD));
