@@ -80,10 +80,17 @@ export const SendLogQuerySchema = z
     /** Words to find in subject, recipients and error text. */
     search: z.string().max(500).optional(),
     limit: z.number().int().min(1).max(500).default(100),
-    /** The `nextCursor` of the previous page. */
+    /** The `nextCursor` of the previous page, or `sendLogCursorOf` the row just above the page. */
     before: z.string().max(100).optional(),
+    /**
+     * Skip this many matching entries (newest first): a list jumps to any row (End, a dragged
+     * scroll bar) without loading everything above it. Continue from a loaded row with `before`,
+     * which stays exact while new entries arrive.
+     */
+    offset: z.number().int().min(0).max(100_000_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.before === undefined || q.offset === undefined, { message: 'give either before or offset, not both', path: ['offset'] });
 export type SendLogQuery = z.input<typeof SendLogQuerySchema>;
 
 export const SendLogPageSchema = z.object({
@@ -97,3 +104,6 @@ export const SendLogPageSchema = z.object({
   total: z.number().int().nonnegative().optional(),
 });
 export type SendLogPage = z.infer<typeof SendLogPageSchema>;
+
+/** The cursor that continues a newest-first listing right after this entry (`before`). */
+export const sendLogCursorOf = (entry: Pick<SendLogSummary, 'time' | 'id'>): string => `${entry.time}:${entry.id}`;

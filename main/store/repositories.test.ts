@@ -5,6 +5,7 @@ import { isStoreError } from './errors.js';
 import { createRepositories, type Repositories } from './index.js';
 import { tempDataDir } from './test-support.js';
 import type { TestContext } from 'node:test';
+import { sendLogCursorOf } from '../../shared/sendlog.js';
 
 const validAccount = {
   displayName: 'Erika Mustermann',
@@ -237,6 +238,22 @@ test('send log: newest first, keyset pages, filters, full-text search', (t) => {
   const full = repos.sendLog.get(all[0]!);
   assert.equal(full?.transcript[0]?.line, '220 hi');
   assert.deepEqual(full?.explanation, { title: 'x' });
+
+  // Random access (a list jumping to its end): an offset page is the same slice as the cursor
+  // walk, carries no total, and continues exactly by cursor from its last row.
+  const deep = repos.sendLog.list({ limit: 30, offset: 200 });
+  assert.deepEqual(deep.entries.map((e) => e.id), all.slice(200, 230));
+  assert.equal(deep.total, undefined);
+  assert.deepEqual(repos.sendLog.list({ limit: 100, before: deep.nextCursor ?? '' }).entries.map((e) => e.id), all.slice(230, 250));
+  assert.deepEqual(repos.sendLog.list({ limit: 5, offset: 248 }).entries.map((e) => e.id), all.slice(248), 'the last page is short');
+  assert.equal(repos.sendLog.list({ limit: 5, offset: 248 }).nextCursor, null);
+  assert.deepEqual(repos.sendLog.list({ offset: 250 }).entries, [], 'past the end: nothing, no error');
+  const failedAll = repos.sendLog.list({ status: ['failed'], limit: 500 }).entries.map((e) => e.id);
+  assert.deepEqual(repos.sendLog.list({ status: ['failed'], limit: 10, offset: 40 }).entries.map((e) => e.id), failedAll.slice(40, 50), 'offset counts filtered entries');
+  assert.deepEqual(repos.sendLog.list({ limit: 10, before: sendLogCursorOf({ time: repos.sendLog.get(all[9]!)!.time, id: all[9]! }) }).entries.map((e) => e.id),
+    all.slice(10, 20), 'the cursor of any row continues right after it');
+  assert.equal(kindOf(() => repos.sendLog.list({ offset: 10, before: deep.nextCursor ?? '' })).kind, 'log.invalidQuery', 'offset and before together');
+  assert.equal(kindOf(() => repos.sendLog.list({ offset: -1 })).kind, 'log.invalidQuery');
 
   assert.equal(kindOf(() => repos.sendLog.list({ before: 'garbage' })).kind, 'log.invalidCursor');
   assert.equal(kindOf(() => repos.sendLog.list({ limit: 501 })).kind, 'log.invalidQuery');

@@ -4,7 +4,7 @@
  * summary columns; transcripts are loaded one entry at a time by `get`.
  */
 import {
-  NewSendLogEntrySchema, SendLogQuerySchema, type NewSendLogEntry, type SendLogEntry, type SendLogPage, type SendLogQuery,
+  NewSendLogEntrySchema, SendLogQuerySchema, sendLogCursorOf, type NewSendLogEntry, type SendLogEntry, type SendLogPage, type SendLogQuery,
   type SendLogStatus, type SendLogSummary,
 } from '../../shared/sendlog.js';
 import type { AppError } from '../../shared/errors.js';
@@ -45,7 +45,6 @@ export function toFtsQuery(search: string): string | null {
   return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
 }
 
-export const encodeCursor = (time: number, id: number): string => `${time}:${id}`;
 export function decodeCursor(cursor: string): { time: number; id: number } {
   const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(cursor);
   if (!m) throw storeError('log.invalidCursor', { cursor }, `malformed cursor "${cursor}"`);
@@ -153,13 +152,15 @@ export function createSendLogRepository(db: Database): SendLogRepository {
       const all = fts === null ? where : [...where, ftsCondition];
       const allParams = fts === null ? params : [...params, fts];
       const rows = db.guard(() =>
-        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${indexHint} ${whereClause(all)} ORDER BY time DESC, id DESC LIMIT ?`).all(...allParams, q.limit + 1),
+        // OFFSET steps through the same index without reading the skipped rows: 100,000 deep in
+        // about 2 ms (bench/store-sendlog.ts), so no second, oldest-first query is needed.
+        sql.prepare(`SELECT ${summaryColumns} FROM send_log ${indexHint} ${whereClause(all)} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`).all(...allParams, q.limit + 1, q.offset ?? 0),
       );
       const entries = rows.slice(0, q.limit).map(summaryFromRow);
       const last = entries.at(-1);
-      const page: SendLogPage = { entries, nextCursor: rows.length > q.limit && last ? encodeCursor(last.time, last.id) : null };
-      // The first page (no cursor yet, so `where` holds the filters alone) carries the total.
-      if (q.before === undefined) page.total = rows.length <= q.limit ? entries.length : countAll(where, params, fts, matches);
+      const page: SendLogPage = { entries, nextCursor: rows.length > q.limit && last ? sendLogCursorOf(last) : null };
+      // The first page (no cursor or offset, so `where` holds the filters alone) carries the total.
+      if (q.before === undefined && q.offset === undefined) page.total = rows.length <= q.limit ? entries.length : countAll(where, params, fts, matches);
       return page;
     },
   };

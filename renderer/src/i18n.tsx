@@ -6,6 +6,8 @@ export interface I18n {
   lang: Lang;
   t(key: string, params?: Params): string;
   formatBytes(bytes: number): string;
+  /** A count with the language's digit grouping: 20,000 / 20.000. */
+  formatCount(n: number): string;
   formatDateTime(ms: number): string;
 }
 
@@ -14,6 +16,7 @@ const I18nContext = createContext<I18n | null>(null);
 export function makeI18n(lang: Lang): I18n {
   const locale = lang === 'de' ? 'de-DE' : 'en-GB';
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const count = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   return {
     lang,
@@ -23,6 +26,7 @@ export function makeI18n(lang: Lang): I18n {
       if (bytes < 1024 * 1024) return `${number.format(bytes / 1024)} KB`;
       return `${number.format(bytes / (1024 * 1024))} MB`;
     },
+    formatCount: (n) => count.format(n),
     formatDateTime: (ms) => dateTime.format(new Date(ms)),
   };
 }

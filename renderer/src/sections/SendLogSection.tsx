@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, startTransition, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Account } from '../../../shared/account.js';
 import { ExplanationSchema, renderExplanation } from '../../../shared/explanation.js';
-import type { SendLogEntry, SendLogPage, SendLogQuery, SendLogStatus, SendLogSummary } from '../../../shared/sendlog.js';
+import { sendLogCursorOf, type SendLogEntry, type SendLogPage, type SendLogQuery, type SendLogStatus, type SendLogSummary } from '../../../shared/sendlog.js';
 import './SendLogSection.css';
 import { ApiFailure, call, subscribe } from '../api.js';
 import { DateField } from '../components/DateField.js';
@@ -23,6 +23,8 @@ const ROW_HEIGHT = 60;
 const PAGE = 200;
 /** Rows past the visible range to have loaded before they are needed (a few hundred ms of fast scrolling). */
 const AHEAD = 400;
+/** Rows above the visible range to load too, so that after a jump scrolling back up shows text at once. */
+const BEHIND = 100;
 
 interface Filters { status: SendLogStatus | ''; accountId: string; from: string; to: string; search: string }
 const noFilters: Filters = { status: '', accountId: '', from: '', to: '', search: '' };
@@ -39,18 +41,20 @@ function toQuery(f: Filters): SendLogQuery {
 }
 
 /**
- * The rows loaded so far: a prefix of the result, paged in by cursor. Mutated in place (a page
- * is pushed, O(page)); the section's `version` counter tells React that it changed.
+ * The rows loaded so far, by row index: a sparse array, because the list can jump (End, a
+ * dragged scroll bar) far past what is loaded. Mutated in place (a page is written, O(page));
+ * the section's `version` counter tells React that it changed. `shifted` counts rows that new
+ * entries pushed down since the first page, so a page asked for before a shift lands right.
  */
-interface LoadedRows { rows: SendLogSummary[]; cursor: string | null; total: number }
+interface LoadedRows { rows: (SendLogSummary | undefined)[]; count: number; total: number; shifted: number }
 
 export function SendLogSection(_props: SectionProps) {
-  const { t } = useI18n();
+  const { t, formatCount } = useI18n();
   const accounts = useAccounts();
   const ids = { status: useId(), account: useId(), search: useId(), list: useId() };
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [search, setSearch] = useState('');
-  const log = useRef<LoadedRows>({ rows: [], cursor: null, total: 0 });
+  const log = useRef<LoadedRows>({ rows: [], count: 0, total: 0, shifted: 0 });
   const [version, setVersion] = useState(0);
   const [total, setTotal] = useState(0);
   const [shift, setShift] = useState({ rows: 0 });
@@ -61,8 +65,8 @@ export function SendLogSection(_props: SectionProps) {
   const generation = useRef(0);
   /** The generation a page is being fetched for (-1: none): one page at a time, in order. */
   const fetching = useRef(-1);
-  /** The highest row index the list wants loaded. */
-  const wanted = useRef(0);
+  /** The rows the list wants loaded: the visible ones and some around them (inclusive). */
+  const wanted = useRef({ from: 0, to: 0 });
   const bump = () => startTransition(() => setVersion((v) => v + 1));
 
   // Unchanged search text keeps the filters object (no second load when the screen opens).
@@ -74,7 +78,7 @@ export function SendLogSection(_props: SectionProps) {
 
   /** A fresh first page: the list's size is its total from here on. */
   const apply = useCallback((page: SendLogPage) => {
-    log.current = { rows: page.entries, cursor: page.nextCursor, total: page.total ?? page.entries.length };
+    log.current = { rows: page.entries, count: page.entries.length, total: page.total ?? page.entries.length, shifted: 0 };
     setTotal(log.current.total);
     setVersion((v) => v + 1);
     setError(null);
@@ -105,6 +109,8 @@ export function SendLogSection(_props: SectionProps) {
         if (added === 0) return;
         loaded.rows.unshift(...page.entries.slice(0, added));
         loaded.total += added;
+        loaded.count += added;
+        loaded.shifted += added;
         setTotal(loaded.total);
         setVersion((v) => v + 1);
         setActive((a) => a + added);
@@ -113,17 +119,32 @@ export function SendLogSection(_props: SectionProps) {
       .catch((failure: unknown) => fail(gen, failure));
   }), [filters, apply, fail]);
 
-  /** Fetches the next page while the loaded rows end before the wanted index; pages chain. */
+  /**
+   * Fetches a page for the first wanted row not loaded yet, one page at a time; pages chain until
+   * the wanted rows are in. After a loaded row the page continues by that row's cursor (exact even
+   * while entries arrive); after a jump it is fetched by offset.
+   */
   const pump = useCallback(() => {
     const gen = generation.current;
     const loaded = log.current;
-    if (fetching.current === gen || !loaded.cursor || loaded.rows.length > wanted.current) return;
+    if (fetching.current === gen) return;
+    const last = Math.min(wanted.current.to, loaded.total - 1);
+    let hole = -1;
+    for (let i = wanted.current.from; i <= last; i++) if (loaded.rows[i] === undefined) { hole = i; break; }
+    if (hole < 0) return;
+    const above = hole > 0 ? loaded.rows[hole - 1] : undefined;
+    const shiftedAtRequest = loaded.shifted;
     fetching.current = gen;
-    call('log.list', { ...toQuery(filters), before: loaded.cursor })
+    call('log.list', { ...toQuery(filters), ...(above ? { before: sendLogCursorOf(above) } : { offset: hole }) })
       .then((page) => {
         if (gen !== generation.current || log.current !== loaded) return;
-        for (const entry of page.entries) loaded.rows.push(entry);
-        loaded.cursor = page.nextCursor;
+        const start = hole + loaded.shifted - shiftedAtRequest;
+        page.entries.forEach((entry, k) => {
+          const i = start + k;
+          if (i >= loaded.total) return;
+          if (loaded.rows[i] === undefined) loaded.count += 1;
+          loaded.rows[i] = entry;
+        });
         bump();
       })
       .catch(() => undefined)
@@ -133,7 +154,7 @@ export function SendLogSection(_props: SectionProps) {
         if (gen === generation.current) pump();
       });
   }, [filters]);
-  const want = useCallback((index: number) => { wanted.current = index; pump(); }, [pump]);
+  const want = useCallback((first: number, last: number) => { wanted.current = { from: Math.max(0, first - BEHIND), to: last + AHEAD }; pump(); }, [pump]);
 
   const pick = useCallback((index: number, id: number) => { setActive(index); setSelected(id); }, []);
 
@@ -173,13 +194,13 @@ export function SendLogSection(_props: SectionProps) {
       <div className="log-split">
         <div className="log-list card">
           <div className="log-list__count muted" aria-live="polite">
-            {loading ? t('common.loading') : t(total === 1 ? 'log.countOne' : 'log.count', { n: total })}
+            {loading ? t('common.loading') : t(total === 1 ? 'log.countOne' : 'log.count', { n: formatCount(total) })}
           </div>
           {!loading && total === 0 ? (
             <div className="empty"><h2>{t('log.empty.title')}</h2><p>{t(filters === noFilters ? 'log.empty.body' : 'log.empty.filtered')}</p></div>
           ) : null}
           <LogList listId={ids.list} label={t('log.entries')} loadingLabel={t('common.loading')} rows={log.current.rows} version={version}
-            total={total} shift={shift} active={active} selected={selected} onActive={setActive} onPick={pick} want={want} />
+            loadedCount={log.current.count} total={total} shift={shift} active={active} selected={selected} onActive={setActive} onPick={pick} want={want} />
         </div>
         <div className="log-detail card" aria-live="polite">
           {selected === null ? (
@@ -196,19 +217,21 @@ export function SendLogSection(_props: SectionProps) {
  * come into view, never the filters or the detail pane. Its size is the total from the first
  * page, so a page arriving changes no measurements (rows have one fixed height and
  * estimateSize is exact): the rows in view that were placeholders get their texts, nothing
- * else. Pages are asked for, by cursor, up to AHEAD rows past the visible range.
+ * else. Pages are asked for from BEHIND rows above the visible range to AHEAD rows past it.
  */
-const LogList = memo(function LogList({ listId, label, loadingLabel, rows, version, total, shift, active, selected, onActive, onPick, want }: {
-  listId: string; label: string; loadingLabel: string; rows: SendLogSummary[]; version: number; total: number; shift: { rows: number };
-  active: number; selected: number | null; onActive(index: number): void; onPick(index: number, id: number): void; want(index: number): void;
+const LogList = memo(function LogList({ listId, label, loadingLabel, rows, version, loadedCount, total, shift, active, selected, onActive, onPick, want }: {
+  listId: string; label: string; loadingLabel: string; rows: (SendLogSummary | undefined)[]; version: number; loadedCount: number; total: number;
+  shift: { rows: number }; active: number; selected: number | null; onActive(index: number): void; onPick(index: number, id: number): void;
+  want(first: number, last: number): void;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
   const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? 0;
   // On every new version too: a page asked for while the filters changed is dropped, and the
   // fresh first page must ask again even when the window has not moved.
-  useEffect(() => { want(lastIndex + AHEAD); }, [lastIndex, version, want]);
+  useEffect(() => { want(firstIndex, lastIndex); }, [firstIndex, lastIndex, version, want]);
   // Entries written above the loaded ones: keep the rows in view where they are.
   useLayoutEffect(() => {
     const el = parentRef.current;
@@ -233,7 +256,7 @@ const LogList = memo(function LogList({ listId, label, loadingLabel, rows, versi
   const activeId = activeInView ? rowId(listId, rows[active], active) : undefined;
   return (
     <div ref={parentRef} id={listId} className="log-list__scroll" role="listbox" tabIndex={0} aria-label={label}
-      aria-activedescendant={activeId} onKeyDown={onListKey} hidden={total === 0} data-loaded={rows.length}>
+      aria-activedescendant={activeId} onKeyDown={onListKey} hidden={total === 0} data-loaded={loadedCount}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((row) => {
           const e = rows[row.index];
