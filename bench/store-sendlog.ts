@@ -1,6 +1,6 @@
 /**
- * Send-log speed with 100,000 entries (issue 7): the newest page of 100, a filter by status
- * and account, and full-text searches, each timed over many runs on a real database file.
+ * Send-log speed with 100,000 entries (issue 7): the newest page of 100, pages deep in the
+ * list by offset (the list's End key), a filter by status and account, and full-text searches, each timed over many runs on a real database file.
  *   node --import tsx bench/store-sendlog.ts [entries]
  * Prints medians and p95 and writes JSON to bench/results/store-sendlog.json.
  */
@@ -90,6 +90,9 @@ const newest = repos.sendLog.list({ limit: 100 });
 const results = [
   measure('newest page of 100', { limit: 100 }, 20),
   measure('second page (keyset cursor)', { limit: 100, before: newest.nextCursor ?? '' }, 20),
+  measure('last page by offset (the End key), 200', { limit: 200, offset: total - 200 }, 20),
+  measure('middle page by offset, 200', { limit: 200, offset: Math.floor(total / 2) }, 20),
+  measure('last failed page by offset, 200', { status: ['failed'], limit: 200, offset: Math.max(0, (repos.sendLog.list({ status: ['failed'], limit: 1 }).total ?? 0) - 200) }, 20),
   measure('status failed + one account, 100', { status: ['failed'], accountId: accountIds[2], limit: 100 }, 20),
   measure('status sent + one account, 100', { status: ['sent'], accountId: accountIds[1], limit: 100 }, 20),
   measure('status failed|deferred, 100', { status: ['failed', 'deferred'], limit: 100 }, 20),
