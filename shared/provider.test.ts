@@ -52,6 +52,31 @@ test('presets: provider facts we rely on', () => {
   }
 });
 
+test('presets agree with Thunderbird\'s ISP database wherever both know a domain', () => {
+  // Our own presets were written here; the ISP database (resources/ispdb, MPL-2.0) is an
+  // independent record. Where both know a domain, our first choice must be a server it lists
+  // and the user-name form must match. Known, deliberate differences are named with the reason.
+  const table = JSON.parse(readFileSync(new URL('../resources/ispdb/smtp-table.json', import.meta.url), 'utf8')) as
+    { providers: { domains: string[]; smtp: { host: string; port: number; security: string; username: string }[] }[] };
+  const ispdb = new Map(table.providers.flatMap((e) => e.domains.map((d) => [d, e] as const)));
+  const renamed: Record<string, string> = { 'smtp.ionos.de': 'smtp.1und1.de' }; // 1&1 became IONOS; both names serve
+  let compared = 0;
+  for (const p of file.providers) {
+    for (const domain of p.domains) {
+      const entry = ispdb.get(domain);
+      const first = p.smtp[0];
+      if (!entry || !first) continue;
+      compared += 1;
+      const host = renamed[first.host] ?? first.host;
+      assert.ok(entry.smtp.some((s) => s.host === host && s.port === first.port && s.security === first.security),
+        `${p.id} (${domain}): ${first.host}:${first.port} ${first.security} is not among ${entry.smtp.map((s) => `${s.host}:${s.port} ${s.security}`).join(', ')}`);
+      const form = entry.smtp[0]?.username === '%EMAILLOCALPART%' ? 'localPart' : 'address';
+      assert.equal(p.usernameForm, form, `${p.id} (${domain}): user name form`);
+    }
+  }
+  assert.ok(compared >= 100, `${compared} domains compared`);
+});
+
 test('presets: every requirement has words in German and English and a help link', () => {
   for (const p of file.providers) {
     assert.match(p.helpUrl, /^https:\/\//);
