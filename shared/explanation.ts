@@ -22,7 +22,7 @@ export const explanationKinds = [
   'auth.wrongCredentials', 'auth.appPasswordRequired', 'auth.webLoginRequired', 'auth.required',
   'auth.encryptionRequired', 'auth.mechanismUnsupported', 'auth.mechanismTooWeak', 'auth.temporaryFailure',
   'auth.tooManyAttempts', 'auth.oauthRejected', 'auth.basicAuthDisabled', 'auth.accountDisabled',
-  'auth.notOffered', 'auth.serverNotVerified', 'security.plaintextAuthRefused',
+  'auth.notOffered', 'auth.serverNotVerified', 'auth.refusedButDelivered', 'security.plaintextAuthRefused',
   'sender.rejected', 'sender.notOwned', 'sender.relayDenied',
   'recipient.unknownUser', 'recipient.badDomain', 'recipient.badSyntax', 'recipient.mailboxFull',
   'recipient.mailboxDisabled', 'recipient.moved', 'recipient.tooMany', 'recipient.rejected',

@@ -159,15 +159,19 @@ export async function deliverNow(target: DeliveryTarget, message: DeliveryMessag
         onTranscript: (e) => { transcript.push(e); target.connect?.onTranscript?.(e); },
       });
       tls = session.info.tls;
-      if (s.username !== undefined) {
-        if (!target.credentials) throw new SmtpError({ phase: 'keychain', cause: 'keychain', message: 'no password is stored for this account' });
-        await session.authenticate(target.credentials, s.authMechanism ? { mechanism: s.authMechanism } : {});
+      if (s.username !== undefined && !target.credentials) {
+        throw new SmtpError({ phase: 'keychain', cause: 'keychain', message: 'no password is stored for this account' });
       }
       return session.info;
     },
+    // One message per session: AUTH goes out with the transaction, a round trip sooner
+    // (sendAuthenticated says when and why that is safe).
     send: async (m) => {
       if (!session) throw SmtpError.of('internal', 'protocol', 'no session');
-      return { ...(await session.send(m)), session: session.info };
+      const result = s.username !== undefined && target.credentials
+        ? await session.sendAuthenticated(target.credentials, m, s.authMechanism ? { mechanism: s.authMechanism } : {})
+        : await session.send(m);
+      return { ...result, session: session.info };
     },
   };
   const outgoing: Outgoing | null = message.kind === 'raw'

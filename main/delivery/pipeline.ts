@@ -17,7 +17,7 @@ import type { MessageDraftInput } from '../../shared/message.js';
 import { toProviderHint } from '../../shared/provider.js';
 import type { NewSendLogEntry } from '../../shared/sendlog.js';
 import { shippedPresets } from '../autoconfig/presets.js';
-import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
+import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
 import { composeMessage, type ComposeOptions, type ComposedMessage } from '../mime/index.js';
 import {
   SmtpError, isLoopbackHost, isSmtpError, type RecipientResult, type SendOptions, type SendResult, type SessionInfo, type SmtpConnectOptions,
@@ -193,13 +193,15 @@ export function explainFailure(err: unknown, f: Failure, ctx: ExplainContext, op
 
 export interface Success {
   status: 'sent' | 'sentWithWarnings';
-  /** Only for a partial success (some recipients refused). */
+  /** Only for a success with a warning: some recipients refused, or the sign-in refused. */
   explanation: Explanation | null;
 }
 
 export function successOf(result: SendResult, ctx: ExplainContext): Success {
-  const partial = result.rejected.length > 0;
-  return { status: partial ? 'sentWithWarnings' : 'sent', explanation: partial ? explainPartialSuccess(result.recipients, ctx) : null };
+  // Refused recipients matter most for this message; a refused sign-in for the next ones.
+  if (result.rejected.length > 0) return { status: 'sentWithWarnings', explanation: explainPartialSuccess(result.recipients, ctx) };
+  if (result.authRefused) return { status: 'sentWithWarnings', explanation: explainDeliveredWithoutSignIn(result.authRefused, ctx) };
+  return { status: 'sent', explanation: null };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { explainDeliveryError, explainPartialSuccess, explainRecipient, type ExplainContext } from './explain.js';
+import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, explainRecipient, type ExplainContext } from './explain.js';
 import { ExplanationSchema, explanationKinds, explanationToAppError, renderExplanation, type Explanation } from '../../shared/explanation.js';
 import { AppErrorSchema, deliveryPhases, type FailureDetail } from '../../shared/errors.js';
 import type { ProviderHint } from '../../shared/domain.js';
@@ -294,10 +294,27 @@ test('explainRecipient explains one refused address', () => {
   assert.match(renderExplanation(e, 'en').actions.join(' '), /x@example\.com/);
 });
 
+test('sent although the sign-in was refused: a warning that says what to fix, with the provider\'s own hint', () => {
+  const gmail: ProviderHint = { id: 'gmail', name: 'Gmail', requirements: ['appPassword'], helpUrl: 'https://support.google.com/accounts/answer/185833' };
+  const e = explainDeliveredWithoutSignIn({ code: 535, enhancedCode: '5.7.8', message: 'Username and Password not accepted' }, { provider: gmail });
+  assert.equal(e.kind, 'auth.refusedButDelivered');
+  assert.equal(e.permanent, false);
+  assert.equal(e.retryable, false, 'nothing to send again: it arrived');
+  assert.equal(e.technical.code, 535);
+  const de = renderExplanation(e, 'de');
+  assert.match(de.title, /Gesendet, aber die Anmeldung ist fehlgeschlagen/);
+  assert.match(de.happened, /Antwort 535/);
+  assert.match(de.actions.join(' '), /App-Passwort/);
+  const en = renderExplanation(e, 'en');
+  assert.match(en.title, /Sent, but the sign-in failed/);
+  assertReadable(e, []);
+});
+
 test('every kind is reached by at least one real case', () => {
-  const reached = new Set(cases.map((c) => c.kind));
+  const reached = new Set<string>(cases.map((c) => c.kind));
   reached.add('recipient.partialSuccess');
   reached.add('recipient.allRejected');
+  reached.add(explainDeliveredWithoutSignIn({ code: 535, message: 'no' }).kind);
   const missing = explanationKinds.filter((k) => !reached.has(k));
   assert.deepEqual(missing, []);
 });

@@ -747,6 +747,24 @@ export function explainPartialSuccess(results: RecipientResult[], context: Omit<
   return build(spec, f);
 }
 
+/**
+ * Sent, although the server refused the sign-in: it also takes mail from this client without
+ * one (the message went out pipelined behind AUTH). A warning, not a failure: the message
+ * arrived, but the stored password or user name is wrong, so say what to fix as for a refused
+ * sign-in (provider hints included).
+ */
+export function explainDeliveredWithoutSignIn(refused: { code: number; enhancedCode?: string; message: string }, context: Omit<ExplainContext, 'recipientsResults'> = {}): Explanation {
+  const detail: FailureDetail = {
+    phase: 'auth', cause: 'reply', code: refused.code, serverText: refused.message,
+    message: `the server refused the sign-in (${refused.code}) but accepted the message`,
+    ...(refused.enhancedCode ? { enhancedCode: refused.enhancedCode } : {}),
+  };
+  const f = factsFrom(detail, false, context);
+  const e = parseEnhancedCode(refused.enhancedCode);
+  const signIn = classifyAuthReply(f, refused.code, e ? `${e.subject}.${e.detail}` : '', refused.code >= 400 && refused.code < 500);
+  return build({ kind: 'auth.refusedButDelivered', params: { code: refused.code }, actions: signIn.actions, retryable: false, permanent: false }, f);
+}
+
 /** The kind each refused recipient's reply would get on its own (for per-recipient UI). */
 export function explainRecipient(result: RecipientResult, context: Omit<ExplainContext, 'recipientsResults'> = {}): Explanation {
   const detail: FailureDetail = {

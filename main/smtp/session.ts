@@ -466,13 +466,18 @@ export class SmtpSession {
   }
 
   /**
-   * authenticate() and send() for a fresh session, one round trip shorter where that is safe.
-   * RFC 4954 §4 lets AUTH be followed by more commands in a pipelined group when it carries an
-   * initial response, completes in one round trip and sets up no security layer (PLAIN). So
-   * AUTH PLAIN goes out at the head of MAIL, RCPT… [DATA]; no body byte is written before the
-   * 235 has been read, so a refused AUTH still sends no message. Used only where it saves a
-   * round trip: not when the whole message can go in the envelope's write (BDAT LAST), which
-   * would put the body on the wire before the AUTH result is known.
+   * authenticate() and send() for a fresh session, one round trip shorter. RFC 4954 §4 lets
+   * AUTH be followed by more commands in a pipelined group when it carries an initial response,
+   * completes in one round trip and sets up no security layer (PLAIN). So AUTH PLAIN goes out at
+   * the head of MAIL, RCPT… and then:
+   * - DATA, or the first BDAT blocks of a streamed body, only after the 235: a refused AUTH sends
+   *   no body byte;
+   * - for a small message to a CHUNKING server, the whole BDAT LAST in the same write (RFC 3030
+   *   lets BDAT be pipelined). If AUTH is refused, a submission server refuses the MAIL behind it
+   *   (RFC 6409 §4.3) and must read and drop the chunk (RFC 3030 §2): nothing is delivered and
+   *   the AUTH error is reported. A server that also takes mail from this client without sign-in
+   *   delivers it; its replies say so, and the send counts as done (`authRefused` set), so the
+   *   message is never sent twice. See afterRefusedAuth.
    */
   sendAuthenticated(creds: SmtpCredentials, message: SendOptions, opts: AuthOptions = {}): Promise<SendResult> {
     return this.exclusive(async () => {
@@ -705,8 +710,8 @@ export class SmtpSession {
     const rcpts = opts.envelope.to.map((a) => this.rcptCommand(opts, a));
     const bdatNow = useBdat && wholeEncoded !== null;
     let auth = pendingAuth;
-    if (auth && (bdatNow || !pipelining)) {
-      // The whole message fits the envelope's write: authenticate first (same round trips).
+    if (auth && !pipelining) {
+      // No pipelining: nothing may go behind AUTH.
       await this.time('auth', this.authExchange(auth));
       auth = null;
     }
@@ -749,8 +754,14 @@ export class SmtpSession {
       if (auth) {
         const tAuth = performance.now();
         this.setPhase('auth');
-        this.pipelinedAuthResult(auth, await readCmd());
+        const authReply = await readCmd();
         this.timingsMap.auth = Math.round((this.timingsMap.auth ?? 0) + performance.now() - tAuth);
+        // The whole message is already on the wire: only the replies behind a refused AUTH can
+        // say whether the server took it. (A 334 or 421 ends the session: nothing was accepted.)
+        if (bdatNow && authReply.code !== 235 && authReply.code !== 334 && authReply.code !== 421) {
+          return this.afterRefusedAuth(auth, authReply, { opts, resetFirst, bytes: wholeEncoded?.length ?? 0, timings, t0, tEnv, ctx });
+        }
+        this.pipelinedAuthResult(auth, authReply);
         this.setPhase('mail');
       }
       if (resetFirst) {
@@ -825,6 +836,46 @@ export class SmtpSession {
     timings.data = Math.round(performance.now() - tData);
     const mrOk: SmtpReply = { code: 250, lines: [], message: '', raw: [] };
     return this.finish(opts, mrOk, results, final, bytes, timings, t0, tEnv, ctx);
+  }
+
+  /**
+   * AUTH PLAIN was refused with MAIL, RCPT… and the whole BDAT LAST already behind it. Every
+   * reply is read: only a 250 to MAIL, an accepted recipient and a 250 to the BDAT mean the
+   * server delivered the message without the sign-in; then the send is a success that carries
+   * the refused AUTH (`authRefused`) for the person to fix the password, and is never repeated.
+   * Anything else is the AUTH error, and the session, not signed in, is closed.
+   */
+  private async afterRefusedAuth(
+    { mech }: PreparedAuth, refused: SmtpReply,
+    t: { opts: SendOptions; resetFirst: boolean; bytes: number; timings: Record<string, number>; t0: number; tEnv: number; ctx: Record<string, string | number | boolean> },
+  ): Promise<SendResult> {
+    const authError = SmtpError.fromReply('auth', refused, `authentication with ${mech} failed`, { context: { ...t.ctx, mechanism: mech } });
+    const readCmd = (): Promise<SmtpReply> => this.wire.read('command', this.timeouts.command);
+    const results: RecipientResult[] = [];
+    let mr: SmtpReply | null = null;
+    try {
+      this.setPhase('mail');
+      if (t.resetFirst) await readCmd();
+      mr = await readCmd();
+      this.setPhase('rcpt');
+      for (const addr of t.opts.envelope.to) results.push(this.recipientResult(addr, await readCmd()));
+      this.setPhase('data');
+      const final = await this.wire.read('endOfData', this.timeouts.endOfData);
+      if (mr.code === 250 && final.code === 250 && results.some((r) => r.accepted)) {
+        const result = this.finish(t.opts, mr, results, final, t.bytes, t.timings, t.t0, t.tEnv, t.ctx);
+        result.authRefused = { code: refused.code, message: refused.message, ...(refused.enhancedCode ? { enhancedCode: refused.enhancedCode } : {}) };
+        this.transcript.add('I', 'auth', 'the server refused the sign-in but accepted the message');
+        this.needsReset = false;
+        return result;
+      }
+    } catch (e) {
+      // The final reply is missing after the server took sender and recipients: it may have arrived.
+      const took = mr?.code === 250 && results.length === t.opts.envelope.to.length && results.some((r) => r.accepted);
+      if (took) throw this.possiblyDelivered(e, true);
+    }
+    this.wire.close('authentication failed');
+    this.closed = true;
+    throw authError;
   }
 
   private possiblyDelivered(e: unknown, bodyComplete: boolean): SmtpError {

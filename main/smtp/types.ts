@@ -138,6 +138,12 @@ export interface SendResult {
   response: { code: number; enhancedCode?: string; message: string };
   bytesSent: number;
   timings: Record<string, number>;
+  /**
+   * Set when AUTH was refused but the server delivered the message anyway (it also takes mail
+   * from this client without sign-in; only possible when the message went out pipelined behind
+   * AUTH): sent, but the stored credentials need fixing.
+   */
+  authRefused?: { code: number; enhancedCode?: string; message: string };
 }
 
 export interface SessionInfo {
