@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
 import { Readable } from 'node:stream';
 import { describe, test, type TestContext } from 'node:test';
 import { skipUnless } from '../testing/environment.js';
@@ -268,6 +269,60 @@ describe('SMTP engine against Postfix + Dovecot on loopback', () => {
     const delivered = await waitForDelivery(info, byMarker(marker), 10_000);
     assert.equal(delivered.length, 1, 'delivered once (never for the refused attempt)');
     assert.ok(delivered[0]?.original.equals(bytes));
+    removeDelivered(delivered);
+  });
+
+  test('the test Postfix is strict about pipelining (smtpd_forbid_unauth_pipelining): EHLO with a command behind it is cut off', caseTimeout, async (t) => {
+    const info = await postfix(t);
+    if (!info) return;
+    // Proves the next test means something: this server disconnects clients that break RFC 2920.
+    const replies = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: info.host, port: info.ports.submissions, servername: info.tlsServername, ca: readCaCert(info) });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => {
+        text += d;
+        if (/^220 /m.test(text) && !text.includes('EHLO-SENT')) { text += 'EHLO-SENT\n'; socket.write('EHLO client.postbote.test\r\nNOOP\r\n'); }
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      setTimeout(() => { socket.destroy(); resolve(text); }, 5000);
+    });
+    assert.match(replies, /554 5\.5\.0 Error: SMTP protocol synchronization/);
+  });
+
+  test('fresh implicit TLS, small message: AUTH PLAIN, MAIL, RCPT and BDAT LAST in one write (5 round trips), accepted by a strict Postfix; a wrong password: 535, nothing delivered, not "may have arrived"', caseTimeout, async (t) => {
+    const info = await postfix(t);
+    if (!info) return;
+    const marker = `bdat-auth-${randomUUID()}`;
+    const body = messageFor(info, marker, [info.address]);
+    const send = (password: string, transcript: TranscriptEntry[]) => sendMail(
+      { ...connectOptions(info, 'submissions', { onTranscript: (e) => transcript.push(e) }), credentials: { username: info.user, password } },
+      { envelope: { from: info.address, to: [info.address, info.users[1]?.address ?? info.address] }, body, eightBit: true },
+    );
+    const wrongTranscript: TranscriptEntry[] = [];
+    const wrong = `wrong-${info.password}`;
+    const err = await expectSmtpError(send(wrong, wrongTranscript));
+    assert.equal(err.detail.phase, 'auth');
+    assert.equal(err.detail.code, 535);
+    assert.equal(err.mayHaveBeenDelivered, false);
+    assert.ok(wrongTranscript.some((e) => e.dir === 'S' && /^530 5\.7\.0/.test(e.line)), 'Postfix refused the MAIL behind the failed AUTH');
+    assertNoSecret(wrongTranscript, wrong);
+
+    const transcript: TranscriptEntry[] = [];
+    const result = await send(info.password, transcript);
+    assert.deepEqual(result.accepted.length, 2);
+    assert.equal(result.authRefused, undefined);
+    assert.equal(result.session.authMechanism, 'PLAIN');
+    // After the EHLO reply, the client's next lines are the whole group, before any server line.
+    const afterEhlo = transcript.slice(transcript.findIndex((e) => e.dir === 'C' && e.line.startsWith('AUTH')));
+    const group = afterEhlo.slice(0, afterEhlo.findIndex((e) => e.dir === 'S')).filter((e) => e.dir === 'C').map((e) => e.line.split(/[ :]/)[0]);
+    assert.deepEqual(group, ['AUTH', 'MAIL', 'RCPT', 'RCPT', 'BDAT']);
+    assertNoSecret(transcript, info.password);
+    await new Promise((r) => setTimeout(r, 300)); // a copy from the refused attempt would be in by now too
+    const delivered = await waitForDelivery(info, byMarker(marker), 10_000, { count: 2, maildirs: info.users.map((u) => u.maildir) });
+    assert.equal(delivered.length, 2, 'one copy per mailbox, none from the refused attempt');
+    for (const copy of delivered) assert.ok(copy.original.equals(Buffer.from(body, 'utf8')));
     removeDelivered(delivered);
   });
 

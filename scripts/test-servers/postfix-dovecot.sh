@@ -276,6 +276,10 @@ smtpd_relay_restrictions = reject_unauth_destination
 smtpd_recipient_restrictions =
 smtpd_banner = \$myhostname ESMTP Postfix (Postbote test)
 smtpd_helo_required = yes
+# As strict as Postfix 3.9+ is by default: a client that breaks RFC 2920/5321 pipelining
+# rules (EHLO not last in a group, talking before the greeting …) is disconnected. The
+# engine's pipelined AUTH PLAIN (RFC 4954 §4) must pass this.
+smtpd_forbid_unauth_pipelining = yes
 smtpd_error_sleep_time = 0
 smtpd_soft_error_limit = 100
 smtpd_hard_error_limit = 200
