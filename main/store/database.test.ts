@@ -36,6 +36,8 @@ test('opening creates one WAL database in the data folder with foreign keys and 
   assert.ok(existsSync(join(dir, DATABASE_FILE)));
   assert.equal(db.sql.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
   assert.equal(db.sql.prepare('PRAGMA foreign_keys').get()?.foreign_keys, 1);
+  // 2 = FULL: every commit (an enqueue, a cleared end-of-data mark) survives a power cut.
+  assert.equal(db.sql.prepare('PRAGMA synchronous').get()?.synchronous, 2);
   assert.ok(Number(db.sql.prepare('PRAGMA busy_timeout').get()?.timeout) >= 1000);
   assert.equal(db.schemaVersion(), latestVersion());
   // Opening again is a no-op migration.

@@ -121,7 +121,10 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     }
     const mode = sql.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode;
     if (mode !== 'wal') throw storeError('storage.readOnly', { file }, `could not switch to WAL (journal_mode=${String(mode)})`);
-    sql.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL');
+    // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so a power cut may roll
+    // back the last commits — a finished enqueue could vanish, or a cleared end-of-data mark
+    // come back and the message be sent twice. Durable commits cost about 0.2 ms each here.
+    sql.exec('PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL');
     migrate(sql, options.migrations ?? defaultMigrations, file);
   } catch (e) {
     if (isCorruptionError(e)) damaged(e instanceof Error ? e.message : String(e), e);
