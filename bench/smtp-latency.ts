@@ -8,7 +8,10 @@
  * --server postfix (the default when the loopback test Postfix is up, see
  *   main/testing/postfix.ts): the real Postfix 3.7 + Dovecot SASL, implicit TLS on the
  *   submissions port and STARTTLS on the submission port, AUTH with the test user. Postfix
- *   offers PIPELINING and CHUNKING and AUTH PLAIN LOGIN CRAM-MD5. Recipients: the test
+ *   offers PIPELINING and CHUNKING and AUTH PLAIN LOGIN CRAM-MD5, and is as strict as 3.9+
+ *   about pipelining (smtpd_forbid_unauth_pipelining = yes). A fresh small send is then
+ *   TCP, TLS, greeting, EHLO, and AUTH PLAIN + MAIL + RCPTs + BDAT LAST in one write (RFC 4954
+ *   §4, RFC 3030): 5 round trips. Recipients: the test
  *   domain's two users, repeated to make five (Postfix accepts each RCPT and delivers once
  *   per mailbox); the delivered copies are removed afterwards.
  * --server sink: our CHUNKING / DATA-only sink (bench/lib/sink-server.ts), implicit TLS.
