@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DATABASE_FILE, migrate, openDatabase } from './database.js';
@@ -125,6 +125,56 @@ test('a database with damaged pages is detected by the integrity check and set a
   assert.ok(movedTo.startsWith(`${file}.damaged-`));
   assert.deepEqual(readFileSync(movedTo), damagedBytes);
   assert.equal(readdirSync(dir).filter((f) => f.includes('.damaged-') && !f.endsWith('-wal') && !f.endsWith('-shm')).length, 1);
+});
+
+/** A send log of 400 entries, checkpointed, with 8 KiB of b-tree pages scribbled over. */
+function damagedDatabase(dir: string): string {
+  const db = openDatabase(dir);
+  const log = createSendLogRepository(db);
+  for (let i = 0; i < 400; i += 1) log.append({ time: i, envelopeFrom: 'a@example.org', recipients: [`r${i}@example.org`], subject: `subject ${i}`.repeat(5), status: 'sent' });
+  db.sql.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.close();
+  const file = join(dir, DATABASE_FILE);
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(statSync(file).size / 2 / 4096) * 4096);
+  closeSync(fd);
+  return file;
+}
+
+test('a damaged file that cannot be set aside is storage.damagedNotMoved and stays where it was, with its WAL', (t) => {
+  const dir = tempDataDir(t);
+  const file = damagedDatabase(dir);
+  const damagedBytes = readFileSync(file);
+  // Another Postbote process has the file open, so its WAL and shared-memory files exist.
+  const other = new DatabaseSync(file);
+  t.after(() => other.close());
+  other.prepare('SELECT count(*) FROM sqlite_schema').get();
+  assert.ok(existsSync(`${file}-wal`));
+  // The WAL cannot follow the file: its target name is taken by a non-empty folder.
+  const blocked = `${file}.damaged-2026-01-02T03-04-05-678Z-wal`;
+  mkdirSync(blocked);
+  writeFileSync(join(blocked, 'keep'), 'x');
+  const err = expectStoreError(() => openDatabase(dir, { now: () => new Date('2026-01-02T03:04:05.678Z') }), 'storage.damagedNotMoved');
+  assert.equal(err.appError.messageKey, 'store.storage.damagedNotMoved');
+  assert.equal(err.appError.params?.file, file);
+  assert.match(String(err.appError.params?.reason), /EISDIR|ENOTEMPTY|EEXIST/);
+  assert.equal(err.appError.params?.movedTo, undefined, 'no place is claimed');
+  assert.deepEqual(readFileSync(file), damagedBytes, 'the file is back where it was, unchanged');
+  assert.ok(existsSync(`${file}-wal`) && existsSync(`${file}-shm`), 'and its companions with it');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.damaged-')), ['postbote.sqlite.damaged-2026-01-02T03-04-05-678Z-wal']);
+});
+
+test('damage met while working is storage.corrupt: nothing is moved and no place is claimed', (t) => {
+  const dir = tempDataDir(t);
+  const file = damagedDatabase(dir);
+  // The start-up check passed earlier (skipped here); the damage shows up in a later query.
+  const running = openDatabase(dir, { integrityCheck: false });
+  t.after(() => running.close());
+  const err = expectStoreError(() => running.guard(() => running.sql.prepare('SELECT count(*) AS n, sum(length(subject)) AS s FROM send_log').get()), 'storage.corrupt');
+  assert.equal(err.appError.messageKey, 'store.storage.corrupt');
+  assert.deepEqual(err.appError.params, { file });
+  assert.ok(existsSync(file), 'the file stays where it is');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.damaged-')), []);
 });
 
 test('a database from a newer Postbote is refused and left unchanged', (t) => {

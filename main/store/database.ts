@@ -41,8 +41,19 @@ function setAside(file: string, at: Date): string {
   let target = damagedName(file, at);
   for (let n = 1; existsSync(target); n += 1) target = `${damagedName(file, at)}-${n}`;
   renameSync(file, target);
-  for (const suffix of ['-wal', '-shm']) {
-    if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
+  const moved: string[] = [];
+  try {
+    for (const suffix of ['-wal', '-shm']) {
+      if (!existsSync(file + suffix)) continue;
+      renameSync(file + suffix, target + suffix);
+      moved.push(suffix);
+    }
+  } catch (e) {
+    // All or nothing: a file separated from its WAL would lose the WAL's pages, and the
+    // message would wrongly say the database was set aside.
+    for (const suffix of moved) renameSync(target + suffix, file + suffix);
+    renameSync(target, file);
+    throw e;
   }
   return target;
 }
@@ -90,15 +101,11 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
   const file = join(dataDir, DATABASE_FILE);
   checkFolder(dataDir, file);
   const existed = existsSync(file) && statSync(file).size > 0;
-  let sql: DatabaseSync;
-  try {
-    sql = new DatabaseSync(file, { enableForeignKeyConstraints: true });
-  } catch (e) {
-    throw toStoreError(e, file);
-  }
+  // Damage found while opening: the file is set aside (storage.damaged names where), or, when
+  // even that fails, reported as storage.damagedNotMoved — never as "moved" with no place.
   const damaged = (reason: string, cause?: unknown): never => {
     try {
-      sql.close();
+      if (sql?.isOpen) sql.close();
     } catch {
       // The handle of a damaged file may already be unusable; the move below is what matters.
     }
@@ -106,10 +113,18 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     try {
       movedTo = setAside(file, (options.now ?? (() => new Date()))());
     } catch (moveError) {
-      throw storeError('storage.damaged', { file, movedTo: '' }, `${reason}; could not move it aside: ${String(moveError)}`, { cause });
+      const why = moveError instanceof Error ? moveError.message : String(moveError);
+      throw storeError('storage.damagedNotMoved', { file, reason: why }, `${reason}; could not move it aside: ${why}`, { cause });
     }
     throw storeError('storage.damaged', { file, movedTo }, reason, { cause });
   };
+  let sql: DatabaseSync | undefined;
+  try {
+    sql = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+  } catch (e) {
+    if (isCorruptionError(e)) damaged(e instanceof Error ? e.message : String(e), e);
+    throw toStoreError(e, file);
+  }
   try {
     sql.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (existed && options.integrityCheck !== false) {

@@ -69,7 +69,9 @@ export function toStoreError(e: unknown, file: string): StoreError {
   const opts = { cause: e, ...(sys ? { systemCode: sys } : {}) };
   if (code === 13 || sys === 'ENOSPC' || sys === 'EDQUOT') return storeError('storage.diskFull', { file }, msg, opts);
   if (code === 8 || sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM') return storeError('storage.readOnly', { file }, msg, opts);
-  if (code === 11 || code === 26) return storeError('storage.damaged', { file, movedTo: '' }, msg, opts);
+  // Damage met while working: nothing was moved or replaced (openDatabase sets a damaged file
+  // aside at the next start), so this is not storage.damaged, whose text says where it went.
+  if (code === 11 || code === 26) return storeError('storage.corrupt', { file }, msg, opts);
   if (code === 5 || code === 6) return storeError('storage.busy', { file }, msg, { ...opts, retryable: true });
   if (code === 14) return storeError('storage.cannotOpen', { file }, msg, opts);
   if (code === 10) return storeError('storage.io', { file }, msg, { ...opts, retryable: true });

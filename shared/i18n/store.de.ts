@@ -5,7 +5,11 @@ export const storeDe: Record<string, string> = {
   'store.storage.diskFull':
     'Das Laufwerk mit dem Postbote-Datenordner ist voll ({file}). Es wurde nichts geändert. Schaffen Sie Platz und versuchen Sie es erneut.',
   'store.storage.damaged':
-    'Die Postbote-Datenbank war beschädigt und konnte nicht gelesen werden. Sie wurde unverändert als {movedTo} aufbewahrt; Postbote beginnt mit einer leeren Datenbank. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund. Um alte Einträge zu retten, schicken Sie diese Datei an den Support oder öffnen Sie sie mit einem SQLite-Werkzeug.',
+    'Die Postbote-Datenbank war beschädigt und konnte nicht gelesen werden. Sie wurde unverändert als {movedTo} aufbewahrt; ab dem nächsten Start arbeitet Postbote mit einer neuen, leeren Datenbank. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund. Um alte Einträge zu retten, schicken Sie diese Datei an den Support oder öffnen Sie sie mit einem SQLite-Werkzeug.',
+  'store.storage.damagedNotMoved':
+    'Die Postbote-Datenbank {file} ist beschädigt und konnte nicht beiseitegelegt werden ({reason}). Es wurde nichts geändert oder gelöscht, und Postbote kann mit ihr nicht arbeiten. Verschieben oder benennen Sie die Datei selbst um (bewahren Sie sie auf, um alte Einträge zu retten) und starten Sie Postbote dann neu. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund.',
+  'store.storage.corrupt':
+    'Postbote hat während der Arbeit einen Schaden in seiner Datenbank {file} festgestellt. Die Datei wurde nicht verschoben, ersetzt oder gelöscht, und was Sie gerade getan haben, wurde vielleicht nicht gespeichert. Beenden Sie Postbote und starten Sie es neu: Dann prüft es die Datei und legt sie, falls sie beschädigt ist, unverändert beiseite. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund.',
   'store.storage.busy':
     'Die Datenbank wird gerade von einem anderen Postbote-Fenster oder -Befehl benutzt ({file}). Warten Sie einen Moment und versuchen Sie es erneut.',
   'store.storage.cannotOpen':

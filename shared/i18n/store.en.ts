@@ -5,7 +5,11 @@ export const storeEn: Record<string, string> = {
   'store.storage.diskFull':
     'The disk holding the Postbote data folder is full ({file}). Nothing was changed. Free some space and try again.',
   'store.storage.damaged':
-    'The Postbote database was damaged and could not be read. It was kept unchanged as {movedTo}; Postbote starts with an empty database. Your passwords are safe in the keychain. To recover old entries, send that file to support or open it with an SQLite tool.',
+    'The Postbote database was damaged and could not be read. It was kept unchanged as {movedTo}; from the next start on, Postbote works with a new, empty database. Your passwords are safe in the keychain. To recover old entries, send that file to support or open it with an SQLite tool.',
+  'store.storage.damagedNotMoved':
+    'The Postbote database {file} is damaged, and it could not be set aside ({reason}). Nothing was changed or deleted, and Postbote cannot work with it. Move or rename the file yourself (keep it to recover old entries), then start Postbote again. Your passwords are safe in the keychain.',
+  'store.storage.corrupt':
+    'Postbote found damage in its database {file} while working. The file was not moved, replaced or deleted, and what you just did may not have been saved. Quit Postbote and start it again: it then checks the file and, if it is damaged, keeps it aside unchanged. Your passwords are safe in the keychain.',
   'store.storage.busy':
     'The database is busy in another Postbote window or command ({file}). Wait a moment and try again.',
   'store.storage.cannotOpen': 'Postbote could not open its database at {file}. Check that the path is a folder you can write to.',
