@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MAX_STAGED_ATTACHMENT_BYTES } from '../../shared/outbox.js';
 import { OutboxError } from './errors.js';
 
@@ -37,16 +37,59 @@ export interface SnapshotFile {
   target: string;
 }
 
+/** How a snapshot is made durable; tests replace it to see the order of the calls. */
+export interface SnapshotSync {
+  /** Flushes a file's bytes to the disk. */
+  file(path: string): Promise<void>;
+  /** Flushes a folder's entries (new names, renames) to the disk, where the platform can. */
+  dir(path: string): Promise<void>;
+}
+
+/** Errors that mean "this platform or file system cannot fsync a folder", not "the disk failed". */
+const dirSyncUnsupported = new Set(['EISDIR', 'EINVAL', 'EPERM', 'EACCES', 'ENOTSUP', 'EBADF']);
+
+export const diskSync: SnapshotSync = {
+  async file(path) {
+    // r+, not r: Windows flushes only handles opened for writing.
+    const handle = await open(path, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async dir(path) {
+    // Windows cannot open a folder as a file; NTFS journals its renames itself.
+    if (process.platform === 'win32') return;
+    let handle;
+    try {
+      handle = await open(path, 'r');
+      await handle.sync();
+    } catch (e) {
+      if (!dirSyncUnsupported.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    } finally {
+      await handle?.close();
+    }
+  },
+};
+
 /**
  * Copies `sources` into a fresh partial folder, then renames it to outbox/<id>. Returns the
  * snapshot path of each source. Anything missing or unreadable fails the whole snapshot,
  * which is removed again.
+ *
+ * The outbox row that points at these files is committed after this returns, durably
+ * (synchronous=FULL); so the files are too: each copy is fsynced before the rename (else a
+ * power cut could leave the renamed folder with empty or short files), and the folders after
+ * it (else the rename itself could be lost while the row survives).
  */
-export async function writeSnapshot(dataDir: string, id: string, sources: readonly string[]): Promise<string[]> {
+export async function writeSnapshot(dataDir: string, id: string, sources: readonly string[], sync: SnapshotSync = diskSync): Promise<string[]> {
   const root = outboxDirOf(dataDir);
   const partial = join(root, `.partial-${id}`);
   const final = entryDirOf(dataDir, id);
-  await mkdir(partial, { recursive: true });
+  // The first folder mkdir had to create (outbox/ itself on the first enqueue), if any.
+  const firstCreated = await mkdir(partial, { recursive: true });
+  let renamed = false;
   try {
     const targets: string[] = [];
     for (const [i, source] of sources.entries()) {
@@ -59,12 +102,24 @@ export async function writeSnapshot(dataDir: string, id: string, sources: readon
       if (!info.isFile()) throw new OutboxError('outbox.attachmentMissing', { file: basename(source) }, `attachment ${source} is not a file`);
       const name = `${String(i).padStart(3, '0')}-${safeFileName(basename(source))}`;
       await copyFile(source, join(partial, name), constants.COPYFILE_EXCL);
+      await sync.file(join(partial, name));
       targets.push(join(final, name));
     }
+    // An empty snapshot is referenced by nothing, so it needs no flushing (most messages have no attachments).
+    if (sources.length > 0) await sync.dir(partial);
     await rename(partial, final);
+    renamed = true;
+    if (sources.length > 0) {
+      // outbox/ now holds the new name; a folder mkdir created must also be recorded in its parent.
+      const top = firstCreated !== undefined && firstCreated !== partial ? dirname(firstCreated) : root;
+      for (let d = root; ; d = dirname(d)) {
+        await sync.dir(d);
+        if (d === top || dirname(d) === d) break;
+      }
+    }
     return targets;
   } catch (e) {
-    await rm(partial, { recursive: true, force: true });
+    await rm(renamed ? final : partial, { recursive: true, force: true });
     throw e;
   }
 }
