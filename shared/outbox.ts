@@ -53,12 +53,22 @@ export const OutboxEntrySummarySchema = z.object({
   firstAttemptAt: z.number().int().nullable(),
   /** A scheduled time that passed while Postbote was closed: sent at start-up. */
   overdue: z.boolean(),
+  /** For an overdue entry: the time it was scheduled for. */
+  scheduledFor: z.number().int().optional(),
   /** Waiting for the network to come back (a deferred entry). */
   offline: z.boolean(),
   lastError: AppErrorSchema.nullable(),
   explanation: ExplanationSchema.nullable(),
-  /** Per-recipient results of the last attempt that got that far. */
+  /**
+   * Per-recipient results so far: the latest answer of every recipient that got one (a
+   * recipient accepted in an earlier attempt keeps that acceptance).
+   */
   results: z.array(OutboxRecipientResultSchema),
+  /**
+   * Set once some recipients are done (accepted, or refused for good) while others were
+   * refused only for now: the recipients later attempts still go to.
+   */
+  remainingRecipients: z.array(z.string()).optional(),
 });
 export type OutboxEntrySummary = z.infer<typeof OutboxEntrySummarySchema>;
 
@@ -129,11 +139,25 @@ export const OutboxChangedSchema = z.object({
 });
 export type OutboxChanged = z.infer<typeof OutboxChangedSchema>;
 
+export const OutboxNoticeIdSchema = z.string().min(1).max(64);
+
+/**
+ * Something the person must be told about at start-up. It is kept by the outbox until the
+ * person dismisses it, because start-up happens before any window listens: the renderer
+ * fetches the pending ones with `outbox.notices`, and gets later ones as `outbox.notice`.
+ */
 export const OutboxNoticeSchema = z.object({
+  noticeId: OutboxNoticeIdSchema,
   kind: z.enum(['overdueScheduled', 'reconciledUnconfirmed', 'reconciledRequeued']),
+  /** The outbox entries it is about. */
   ids: z.array(OutboxIdSchema),
+  /** When the outbox noticed it (ms since the epoch). */
+  at: z.number().int(),
 });
 export type OutboxNotice = z.infer<typeof OutboxNoticeSchema>;
+
+export const OutboxNoticeDismissedSchema = z.object({ noticeId: OutboxNoticeIdSchema });
+export type OutboxNoticeDismissed = z.infer<typeof OutboxNoticeDismissedSchema>;
 
 /** The draft as `outbox.undo` returns it: exactly what was enqueued. */
 export const UndoResultSchema = z.object({

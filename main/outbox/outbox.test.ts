@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { z } from 'zod';
+import { OutboxNoticeSchema, type OutboxNotice } from '../../shared/outbox.js';
 import { startTestSmtpServer } from '../testing/smtp-test-server.js';
 import { ManualClock } from './clock.js';
 import { entryDirOf } from './files.js';
@@ -189,16 +191,77 @@ describe('outbox: undo and send later', () => {
     const report = await second.start();
     t.after(() => second.stop());
     assert.deepEqual(report.overdue, [later.id]);
-    const notice = h.events.find((e) => e.name === 'outbox.notice')?.payload as { kind: string; ids: string[] };
-    assert.deepEqual(notice, { kind: 'overdueScheduled', ids: [later.id] });
+    const notice = h.events.find((e) => e.name === 'outbox.notice')?.payload as OutboxNotice;
+    assert.deepEqual({ kind: notice.kind, ids: notice.ids, at: notice.at }, { kind: 'overdueScheduled', ids: [later.id], at: sendAt + 3600_000 });
     await until(() => h.repos.outbox.get(later.id)?.state === 'sent', 10_000, 'sent');
     assert.equal(second.get(later.id).overdue, true);
+    assert.equal(second.get(later.id).scheduledFor, sendAt);
+    assert.equal(second.get(muchLater.id).overdue, false);
+    assert.equal(second.get(muchLater.id).scheduledFor, undefined);
     assert.equal(h.repos.outbox.get(muchLater.id)?.state, 'scheduled');
     clock.set(sendAt + 24 * 3600_000);
     await until(() => h.repos.outbox.get(muchLater.id)?.state === 'sent', 10_000, 'second sent');
     assert.equal(srv.messages.length, 2);
     // The Date header is the chosen time, not the time of pressing Send.
     assert.match(srv.messages[0]?.raw.toString() ?? '', /Date: Mon, 06 Jan 2025 10:00:00/);
+  });
+});
+
+describe('outbox: start-up notices', () => {
+  test('notices emitted before anyone listens are still returned, until dismissed', async (t) => {
+    const srv = await startTestSmtpServer({ authOptional: true });
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    const first = h.make();
+    const later = await first.enqueue(draft('overdue'), { accountId: h.accountId, sendAt: clock.now() + 60_000 });
+    // A crash mid-send before the final dot: the next start queues it again and says so.
+    const crashed = await first.enqueue(draft('crashed'), { accountId: h.accountId });
+    h.repos.outbox.transition(crashed.id, ['queued'], 'sending', { countAttempt: true });
+    clock.advance(3600_000);
+    // The app's start: nothing listens yet (the window is still loading).
+    const second = h.make({ emit: () => { throw new Error('no window yet'); } });
+    await second.start();
+    t.after(() => second.stop());
+    const pending = second.notices();
+    assert.deepEqual(pending.map((n) => [n.kind, n.ids]), [['reconciledRequeued', [crashed.id]], ['overdueScheduled', [later.id]]]);
+    assert.ok(pending.every((n) => n.at === clock.now() && n.noticeId.length > 0));
+    assert.notEqual(pending[0]?.noticeId, pending[1]?.noticeId);
+    // Handing out a copy: changing it changes nothing inside.
+    pending[0]?.ids.push('x');
+    assert.deepEqual(second.notices()[0]?.ids, [crashed.id]);
+    // The contract's schema accepts what the outbox returns.
+    assert.equal(z.array(OutboxNoticeSchema).safeParse(second.notices()).success, true);
+
+    // Still there after the messages went out: only the person dismisses a notice.
+    await until(() => [later.id, crashed.id].every((id) => h.repos.outbox.get(id)?.state === 'sent'), 10_000, 'both sent');
+    assert.equal(second.notices().length, 2);
+    const overdueNotice = second.notices().find((n) => n.kind === 'overdueScheduled');
+    assert.equal(second.dismissNotice(overdueNotice?.noticeId ?? ''), null);
+    assert.deepEqual(second.notices().map((n) => n.kind), ['reconciledRequeued']);
+    // A second dismissal (another window) and an unknown id change nothing.
+    second.dismissNotice(overdueNotice?.noticeId ?? '');
+    second.dismissNotice('no-such-notice');
+    assert.deepEqual(second.notices().map((n) => n.kind), ['reconciledRequeued']);
+  });
+
+  test('a dismissal is announced once, so every window can drop the notice', async (t) => {
+    const clock = new ManualClock();
+    const h = createHarness({ host: '127.0.0.1', port: 9, clock });
+    t.after(() => h.close());
+    const first = h.make();
+    await first.enqueue(draft('overdue'), { accountId: h.accountId, sendAt: clock.now() + 1000 });
+    clock.advance(5000);
+    const second = h.make();
+    await second.start();
+    await second.stop();
+    const [notice] = second.notices();
+    assert.ok(notice);
+    second.dismissNotice(notice.noticeId);
+    second.dismissNotice(notice.noticeId);
+    const dismissed = h.events.filter((e) => e.name === 'outbox.noticeDismissed').map((e) => e.payload);
+    assert.deepEqual(dismissed, [{ noticeId: notice.noticeId }]);
   });
 });
 
@@ -209,5 +272,22 @@ describe('outbox: words', () => {
     assert.deepEqual(Object.keys(outboxDe).sort(), Object.keys(outboxEn).sort());
     const source = (await import('node:fs')).readFileSync(new URL('./errors.ts', import.meta.url), 'utf8');
     for (const m of source.matchAll(/'outbox\.([A-Za-z]+)'/g)) assert.ok(outboxEn[`outbox.err.${m[1] ?? ''}`], `text for ${m[1] ?? ''}`);
+  });
+
+  test('counted texts have a form for every plural category German and English use, and no "(s)" stand-in', async () => {
+    const { catalogues } = await import('../../shared/i18n/index.js');
+    const own = { de: (await import('../../shared/i18n/outbox.de.js')).outboxDe, en: (await import('../../shared/i18n/outbox.en.js')).outboxEn };
+    const bases = ['outbox.attempts', 'outbox.notice.overdueScheduled', 'outbox.notice.reconciledUnconfirmed', 'outbox.notice.reconciledRequeued'];
+    for (const lang of ['de', 'en'] as const) {
+      const rules = new Intl.PluralRules(lang);
+      // The screens pick `.one` or `.other`; any other category for a count would fall back to `.other`, so require only these two exist.
+      const categories = new Set([0, 1, 2, 3, 11, 21, 100, 101].map((n) => rules.select(n)));
+      assert.deepEqual([...categories].sort(), ['one', 'other'], `${lang} plural categories`);
+      for (const base of bases) {
+        for (const form of ['one', 'other']) assert.ok(catalogues[lang][`${base}.${form}`], `${lang}: ${base}.${form}`);
+        assert.notEqual(catalogues[lang][`${base}.one`], catalogues[lang][`${base}.other`], `${lang}: ${base} one and other differ`);
+      }
+      for (const [key, text] of Object.entries(own[lang])) assert.doesNotMatch(text, /\((s|en|e)\)/, `${lang}: ${key} uses a plural stand-in`);
+    }
   });
 });

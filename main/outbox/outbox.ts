@@ -42,6 +42,7 @@ export interface OutboxEventMap {
   'outbox.progress': OutboxProgress;
   'outbox.outcome': OutboxOutcome;
   'outbox.notice': OutboxNotice;
+  'outbox.noticeDismissed': { noticeId: string };
   'log.appended': { id: number };
 }
 export type OutboxEmit = <K extends keyof OutboxEventMap>(name: K, payload: OutboxEventMap[K]) => void;
@@ -112,6 +113,11 @@ export class Outbox {
   private timerAt: number | null = null;
   private started = false;
   private stopping = false;
+  /**
+   * Start-up notices until the person dismisses them. start() runs before any window
+   * listens, so an event alone would be lost; the renderer asks for these instead.
+   */
+  private readonly pendingNotices: OutboxNotice[] = [];
 
   constructor(deps: OutboxDeps) {
     this.d = deps;
@@ -153,6 +159,7 @@ export class Outbox {
       attemptCount: e.attemptCount,
       firstAttemptAt: e.firstAttemptAt,
       overdue: p.overdue === true,
+      ...(p.overdue === true ? { scheduledFor: p.date } : {}),
       offline: e.state === 'deferred' && p.offline === true,
       lastError: e.lastError,
       explanation: p.explanation ?? null,
@@ -417,9 +424,9 @@ export class Outbox {
         overdue.push(e.id);
       }
     }
-    if (requeued.length > 0) this.emit('outbox.notice', { kind: 'reconciledRequeued', ids: requeued });
-    if (unconfirmed.length > 0) this.emit('outbox.notice', { kind: 'reconciledUnconfirmed', ids: unconfirmed });
-    if (overdue.length > 0) this.emit('outbox.notice', { kind: 'overdueScheduled', ids: overdue });
+    if (requeued.length > 0) this.notify('reconciledRequeued', requeued);
+    if (unconfirmed.length > 0) this.notify('reconciledUnconfirmed', unconfirmed);
+    if (overdue.length > 0) this.notify('overdueScheduled', overdue);
     // Folders of entries that are gone, or sent (a crash between "sent" and the clean-up), are debris.
     const keep = (id: string): boolean => {
       const state = this.repo.get(id)?.state;
@@ -430,6 +437,27 @@ export class Outbox {
     this.started = true;
     this.plan();
     return { requeued, unconfirmed, overdue, debris };
+  }
+
+  private notify(kind: OutboxNotice['kind'], ids: string[]): void {
+    const notice: OutboxNotice = { noticeId: randomUUID(), kind, ids: [...ids], at: this.clock.now() };
+    this.pendingNotices.push(notice);
+    this.emit('outbox.notice', notice);
+  }
+
+  /** The start-up notices not dismissed yet, oldest first (whether or not anyone listened when they came). */
+  notices(): OutboxNotice[] {
+    return this.pendingNotices.map((n) => ({ ...n, ids: [...n.ids] }));
+  }
+
+  /** The person has read it. Idempotent: a second window may dismiss the same notice. */
+  dismissNotice(noticeId: string): null {
+    const at = this.pendingNotices.findIndex((n) => n.noticeId === noticeId);
+    if (at >= 0) {
+      this.pendingNotices.splice(at, 1);
+      this.emit('outbox.noticeDismissed', { noticeId });
+    }
+    return null;
   }
 
   /** Stops the worker: messages on the wire are aborted (back to queued, or unconfirmed after the dot). */

@@ -7,8 +7,8 @@ import { method } from './define.js';
 import { AccountIdSchema } from '../account.js';
 import { MessageDraftSchema } from '../message.js';
 import {
-  EnqueueOptionsSchema, ListOutboxQuerySchema, OutboxChangedSchema, OutboxEntrySummarySchema, OutboxIdSchema, OutboxNoticeSchema,
-  OutboxOutcomeSchema, OutboxProgressSchema, StageAttachmentRequestSchema, StagedAttachmentSchema, UndoResultSchema,
+  EnqueueOptionsSchema, ListOutboxQuerySchema, OutboxChangedSchema, OutboxEntrySummarySchema, OutboxIdSchema, OutboxNoticeDismissedSchema,
+  OutboxNoticeIdSchema, OutboxNoticeSchema, OutboxOutcomeSchema, OutboxProgressSchema, StageAttachmentRequestSchema, StagedAttachmentSchema, UndoResultSchema,
   WarmUpResultSchema,
 } from '../outbox.js';
 
@@ -32,6 +32,12 @@ export const outboxMethods = {
   'outbox.resend': method('Send a "may have been sent" message again, with the same Message-ID.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
   'outbox.warmUp': method('Open and authenticate the account\'s SMTP session ahead of Send (composing started).', z.tuple([AccountIdSchema]), WarmUpResultSchema),
   'outbox.online': method('Hint that the network is back: deferred messages are tried now.', z.tuple([]), z.null()),
+  'outbox.notices': method(
+    'Start-up notices the person has not dismissed yet (overdue send-later messages, reconciled crashes), oldest first.',
+    z.tuple([]),
+    z.array(OutboxNoticeSchema),
+  ),
+  'outbox.dismissNotice': method('The person has read a notice: it is no longer returned (unknown ids are ignored).', z.tuple([OutboxNoticeIdSchema]), z.null()),
   'attachments.stage': method(
     'Upload an attachment\'s bytes into the staging folder; returns the path to use in a draft.',
     z.tuple([StageAttachmentRequestSchema]),
@@ -46,6 +52,8 @@ export const outboxEvents = {
   'outbox.progress': OutboxProgressSchema,
   /** The end of an attempt: sent, sent with warnings, deferred, failed, unconfirmed, cancelled. */
   'outbox.outcome': OutboxOutcomeSchema,
-  /** Things the person should be told about at start-up (overdue send-later messages sent now…). */
+  /** Things the person should be told about at start-up (overdue send-later messages sent now…); also kept for outbox.notices. */
   'outbox.notice': OutboxNoticeSchema,
+  /** A notice was dismissed (in this or another window). */
+  'outbox.noticeDismissed': OutboxNoticeDismissedSchema,
 };

@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Section } from '../../../shared/contract/app.js';
 import { useI18n } from '../i18n.js';
 import { subscribeOutbox } from '../pending-api.js';
+import { pluralKey, useOutboxNotices } from '../use-outbox.js';
 import { explanationTitle } from './ExplanationView.js';
 import { useToasts, type ToastTone } from './Toasts.js';
 
@@ -28,8 +29,31 @@ export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): 
         : { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },
     });
   }), [t, lang, toasts, onNavigate]);
-  useEffect(() => subscribeOutbox('outbox.notice', (notice) => {
-    toasts.show({ tone: notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info', title: t(`outbox.notice.${notice.kind}`, { count: notice.ids.length }), action: { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') } });
-  }), [t, toasts, onNavigate]);
+  // Start-up notices come before this window listens: fetched, shown once each, and kept
+  // (in the outbox's banner too) until the person closes them.
+  const { notices, dismiss } = useOutboxNotices();
+  /** noticeId → its toast (null once closed), so each notice is toasted once. */
+  const toasted = useRef(new Map<string, number | null>());
+  useEffect(() => {
+    const pending = new Set(notices.map((n) => n.noticeId));
+    // Dismissed elsewhere (the outbox's banner, another window): its toast goes too.
+    for (const [noticeId, toastId] of toasted.current) {
+      if (toastId !== null && !pending.has(noticeId)) {
+        toasts.dismiss(toastId);
+        toasted.current.set(noticeId, null);
+      }
+    }
+    for (const notice of notices) {
+      if (toasted.current.has(notice.noticeId)) continue;
+      toasted.current.set(notice.noticeId, toasts.show({
+        tone: notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info',
+        key: `notice-${notice.noticeId}`,
+        title: t(pluralKey(lang, `outbox.notice.${notice.kind}`, notice.ids.length), { count: notice.ids.length }),
+        duration: 0,
+        action: { label: t('outcome.showOutbox'), run: () => onNavigate('outbox') },
+        onClose: () => dismiss(notice.noticeId),
+      }));
+    }
+  }, [notices, dismiss, t, lang, toasts, onNavigate]);
   return null;
 }

@@ -14,6 +14,8 @@ export interface ToastInput {
   duration?: number;
   /** Replaces a toast with the same key instead of stacking. */
   key?: string;
+  /** The person closed it (the close button): what it said has been read. Not called when it times out. */
+  onClose?(): void;
 }
 interface Toast extends ToastInput { id: number }
 
@@ -68,7 +70,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                   <button type="button" className="btn btn--small toast__action" onClick={() => { toast.action?.run(); dismiss(toast.id); }}>{toast.action.label}</button>
                 ) : null}
               </div>
-              <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={() => dismiss(toast.id)}><Icon name="close" size={16} /></button>
+              <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={() => { toast.onClose?.(); dismiss(toast.id); }}><Icon name="close" size={16} /></button>
             </div>
           ))}
         </div>

@@ -8,7 +8,7 @@ import { Icon } from '../components/Icon.js';
 import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
 import { outbox, type OutboxItem, type OutboxState } from '../pending-api.js';
-import { useOutbox } from '../use-outbox.js';
+import { pluralKey, useOutbox, useOutboxNotices } from '../use-outbox.js';
 import type { SectionProps } from './index.js';
 
 type Action = 'retryNow' | 'cancel' | 'delete' | 'markArrived' | 'resend' | 'edit';
@@ -35,9 +35,10 @@ function list(v: RecipientsInput | undefined): string[] {
 }
 
 export function OutboxSection({ onNavigate }: SectionProps) {
-  const { t, formatBytes, formatDateTime } = useI18n();
+  const { t, lang, formatBytes, formatDateTime } = useI18n();
   const toasts = useToasts();
   const { items, progress, error } = useOutbox();
+  const { notices, dismiss: dismissNotice } = useOutboxNotices();
   const [confirmDelete, setConfirmDelete] = useState<OutboxItem | null>(null);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
@@ -77,6 +78,12 @@ export function OutboxSection({ onNavigate }: SectionProps) {
         </div>
       </header>
       {error ? <div className="banner banner--error" role="alert">{error}</div> : null}
+      {notices.map((notice) => (
+        <div key={notice.noticeId} className={`banner banner--${notice.kind === 'reconciledUnconfirmed' ? 'warning' : 'info'} outbox-notice`} role="status" data-testid="outbox-notice">
+          <span>{t(pluralKey(lang, `outbox.notice.${notice.kind}`, notice.ids.length), { count: notice.ids.length })}</span>{' '}
+          <button type="button" className="btn btn--small" onClick={() => dismissNotice(notice.noticeId)}>{t('outbox.notice.dismiss')}</button>
+        </div>
+      ))}
       {items === null && !error ? <p className="muted" aria-busy="true">{t('common.loading')}</p> : null}
       {items && sorted.length === 0 ? (
         <div className="card empty">
@@ -94,6 +101,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
             <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={item.subject || t('compose.noSubject')}>
               <div className="outbox-item__head">
                 <span className={`badge badge--${tone}`} data-testid="outbox-state">{t(`state.${item.state}`)}</span>
+                {item.overdue ? <span className="badge badge--warning" data-testid="outbox-overdue">{t('outbox.overdue.badge')}</span> : null}
                 <strong className="outbox-item__subject">{item.subject || t('compose.noSubject')}</strong>
                 <span className="muted outbox-item__size">{item.size !== null ? formatBytes(item.size) : ''}</span>
               </div>
@@ -110,7 +118,8 @@ export function OutboxSection({ onNavigate }: SectionProps) {
                 {item.state === 'scheduled' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.scheduledFor', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
                 {item.state === 'deferred' && item.nextAttemptAt ? <span><Icon name="clock" size={14} /> {t('outbox.nextRetry', { when: formatDateTime(item.nextAttemptAt) })}</span> : null}
                 {item.state === 'deferred' && item.offline ? <span>{t('outbox.state.deferredOffline')}</span> : null}
-                {item.attemptCount > 0 ? <span>{t('outbox.attempts', { n: item.attemptCount })}</span> : null}
+                {item.overdue ? <span><Icon name="clock" size={14} /> {t('outbox.overdue.explain', { when: formatDateTime(item.scheduledFor ?? item.createdAt) })}</span> : null}
+                {item.attemptCount > 0 ? <span>{t(pluralKey(lang, 'outbox.attempts', item.attemptCount), { n: item.attemptCount })}</span> : null}
                 <span>{t('outbox.created', { when: formatDateTime(item.createdAt) })}</span>
               </div>
               {item.results.some((r) => !r.accepted) ? (
