@@ -1,8 +1,10 @@
 /**
  * Preload (sandboxed): exposes exactly one object, window.postbote, with invoke() for the
- * contract's methods and on() for its events. No ipcRenderer reaches the page.
+ * contract's methods and on() for its events. No ipcRenderer reaches the page, and no file
+ * paths either: attachments travel as bytes (attachments.stage), because main must never
+ * read a path the renderer names — a compromised page could otherwise mail any file.
  */
-import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
 import { contractEvents, contractMethods } from '../shared/contract/index.js';
 
 const methodNames = new Set(Object.keys(contractMethods));
@@ -20,9 +22,5 @@ contextBridge.exposeInMainWorld('postbote', {
     };
     ipcRenderer.on('postbote:event', wrapped);
     return () => ipcRenderer.removeListener('postbote:event', wrapped);
-  },
-  /** The file-system path of a dropped or picked file (Electron only; undefined in a browser). */
-  pathForFile(file: File): string | undefined {
-    try { return webUtils.getPathForFile(file) || undefined; } catch { return undefined; }
   },
 });
