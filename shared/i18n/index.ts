@@ -14,6 +14,8 @@ import { errorsDe } from './errors.de.js';
 import { errorsEn } from './errors.en.js';
 import { outboxDe } from './outbox.de.js';
 import { outboxEn } from './outbox.en.js';
+import { shellDe } from './shell.de.js';
+import { shellEn } from './shell.en.js';
 import { storeDe } from './store.de.js';
 import { storeEn } from './store.en.js';
 import { createTranslator, type Catalogue } from './translate.js';
@@ -21,8 +23,8 @@ import { uiDe } from './ui.de.js';
 import { uiEn } from './ui.en.js';
 
 export const catalogues: Record<Lang, Catalogue> = {
-  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe, ...cliDe, ...outboxDe },
-  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn, ...cliEn, ...outboxEn },
+  de: { ...uiDe, ...errorsDe, ...storeDe, ...autoconfigDe, ...composeDe, ...cliDe, ...outboxDe, ...shellDe },
+  en: { ...uiEn, ...errorsEn, ...storeEn, ...autoconfigEn, ...composeEn, ...cliEn, ...outboxEn, ...shellEn },
 };
 
 export const translate = createTranslator(catalogues);
