@@ -1,33 +1,56 @@
 /**
  * The Electron shell: the only code that imports 'electron'. It creates the secure window,
  * serves the built renderer under app://postbote with a strict CSP, wires the contract to
- * ipcMain, and hands everything else to main/ (plain Node).
+ * ipcMain, and hands everything else to main/ (plain Node). The decisions it makes (which
+ * folder, which sender, which permission, what a start failure says) are pure functions in
+ * the modules beside it, each with a unit test; this file only connects them to Electron.
  */
-import { app, BrowserWindow, Menu, net, Notification, protocol, shell, session } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, net, Notification, protocol, shell, session } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Lang, Settings } from '../shared/domain.js';
+import { languageFromTag, translate } from '../shared/i18n/index.js';
 import { createServices, type Services } from '../main/services/index.js';
+import { windowBackgroundColor } from './appearance.js';
+import { appDataDir } from './data-dir.js';
 import { registerIpc } from './ipc.js';
+import { closeWithin, isMailtoUrl, mailtoFrom, quitsWhenLastWindowCloses } from './lifecycle.js';
 import { buildMenu } from './menu.js';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isSafeExternalUrl } from './security.js';
+import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isAppUrl, isPermissionGranted, isSafeExternalUrl, rendererFileFor } from './security.js';
+import { describeStartFailure, type StartFailureAction } from './start-failure.js';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
 const rendererRoot = join(__dirname, '..', 'renderer');
+const log = (line: string) => console.log(`[postbote] ${line}`);
+
+// The CLI's data folder, and Electron's userData with it, set before anything reads
+// userData (the single-instance lock, Chromium's profile): one folder per database.
+const dataDir = appDataDir({ userDataSwitch: app.commandLine.getSwitchValue('user-data-dir'), env: process.env, platform: process.platform });
+try {
+  mkdirSync(dataDir, { recursive: true });
+  app.setPath('userData', dataDir);
+} catch (error) {
+  // createServices meets the same problem and explains it in the start-failure dialog.
+  log(`data folder ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 let mainWindow: BrowserWindow | undefined;
 let services: Services | undefined;
-const log = (line: string) => console.log(`[postbote] ${line}`);
+let disposeIpc: (() => void) | undefined;
+/** While the first window is being made (the theme is read first), later callers wait for it instead of making a second. */
+let openingWindow: Promise<BrowserWindow> | undefined;
+/** A mailto: link that arrived before the services and a window were ready. */
+let pendingMailto: string | undefined;
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = normalize(join(rendererRoot, relative));
-    if (!file.startsWith(rendererRoot + sep)) return new Response('Forbidden', { status: 403 });
-    const response = await net.fetch(pathToFileURL(file).toString());
+    const target = rendererFileFor(rendererRoot, request.url);
+    if ('status' in target) return new Response(target.status === 403 ? 'Forbidden' : 'Not found', { status: target.status });
+    const response = await net.fetch(pathToFileURL(target.file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
@@ -35,7 +58,7 @@ function serveRenderer(): void {
   });
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(theme: Settings['theme'] | undefined): BrowserWindow {
   const win = new BrowserWindow({
     width: 1180,
     height: 780,
@@ -43,7 +66,7 @@ function createWindow(): BrowserWindow {
     minHeight: 560,
     title: 'Postbote',
     show: false,
-    backgroundColor: '#f6f7f9',
+    backgroundColor: windowBackgroundColor(theme, nativeTheme.shouldUseDarkColors),
     webPreferences: {
       preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
@@ -54,6 +77,8 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // A destroyed window throws on every call: forget it, so notify() and IPC see "no window".
+  win.on('closed', () => { if (mainWindow === win) mainWindow = undefined; });
   // Navigation never leaves the app; web links open in the system browser after a check.
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) {
@@ -69,56 +94,145 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-function mailtoFrom(argv: string[]): string | undefined {
-  return argv.find((arg) => arg.toLowerCase().startsWith('mailto:'));
+async function currentTheme(): Promise<Settings['theme'] | undefined> {
+  try {
+    return (await services?.service['settings.get']())?.theme;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The window, created (macOS: after the last one was closed) or brought to the front. */
+async function showWindow(): Promise<BrowserWindow> {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+    return mainWindow;
+  }
+  openingWindow ??= currentTheme()
+    .then((theme) => (mainWindow = createWindow(theme)))
+    .finally(() => { openingWindow = undefined; });
+  return openingWindow;
+}
+
+function deliverMailto(url: string): void {
+  if (!services || !app.isReady()) {
+    pendingMailto = url;
+    return;
+  }
+  void showWindow().then((win) => {
+    const emit = () => services?.events.emit('app.mailto', { url });
+    if (win.webContents.isLoading()) win.webContents.once('did-finish-load', emit);
+    else emit();
+  });
+}
+
+function systemLanguage(): Lang {
+  return languageFromTag(app.getPreferredSystemLanguages()[0] ?? app.getLocale());
+}
+
+/**
+ * Opens the database and the services; on failure asks the person (Try again / Open data
+ * folder / Quit) instead of ending with no window and no word. Undefined means: quit.
+ */
+async function openServices(lang: Lang): Promise<Services | undefined> {
+  for (;;) {
+    try {
+      return createServices({
+        dataDir,
+        appVersion: app.getVersion(),
+        systemLanguage: app.getLocale(),
+        host: {
+          notify: (title, body) => {
+            if (Notification.isSupported() && !mainWindow?.isFocused()) new Notification({ title, body }).show();
+          },
+          openExternal: async (url) => { if (isSafeExternalUrl(url)) await shell.openExternal(url); },
+        },
+      });
+    } catch (error) {
+      log(`start: ${error instanceof Error ? error.message : String(error)}`);
+      const failure = describeStartFailure(error, lang, dataDir);
+      let action: StartFailureAction;
+      do {
+        const { response } = await dialog.showMessageBox({
+          type: 'error', title: failure.title, message: failure.message, detail: failure.detail,
+          buttons: failure.buttons, defaultId: failure.defaultId, cancelId: failure.cancelId, noLink: true,
+        });
+        action = failure.actions[response] ?? 'quit';
+        if (action === 'openFolder') {
+          const problem = await shell.openPath(dataDir);
+          if (problem) log(`open data folder: ${problem}`);
+        }
+      } while (action === 'openFolder');
+      if (action === 'quit') return undefined;
+    }
+  }
+}
+
+async function start(): Promise<void> {
+  // Registering makes this binary the system's mailto: handler; a development build
+  // (the bare Electron binary) must not take that over from the person's mail program.
+  if (app.isPackaged) app.setAsDefaultProtocolClient('mailto');
+  else log('development build: not registering as the mailto: handler');
+  const lang = systemLanguage();
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
+  serveRenderer();
+  const opened = await openServices(lang);
+  if (!opened) {
+    app.quit();
+    return;
+  }
+  services = opened;
+  disposeIpc = registerIpc(opened, () => mainWindow?.webContents, log);
+  Menu.setApplicationMenu(buildMenu(lang, (section) => services?.events.emit('app.navigate', { section })));
+  await showWindow();
+  // Reconcile what a crash left behind, then send what is due.
+  opened.outbox.start().catch((error: unknown) => log(`outbox: ${error instanceof Error ? error.message : String(error)}`));
+  const mailto = pendingMailto ?? mailtoFrom(process.argv);
+  pendingMailto = undefined;
+  if (mailto) deliverMailto(mailto);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', (_event, argv) => {
-    if (mainWindow) {
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.focus();
-    }
     const mailto = mailtoFrom(argv);
-    if (mailto) services?.events.emit('app.mailto', { url: mailto });
+    if (mailto) deliverMailto(mailto);
+    else if (services) void showWindow();
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    if (url.toLowerCase().startsWith('mailto:')) services?.events.emit('app.mailto', { url });
+    if (isMailtoUrl(url)) deliverMailto(url);
   });
 
-  void app.whenReady().then(() => {
-    app.setAsDefaultProtocolClient('mailto');
-    // Permission requests (camera, notifications from the page, …) are not needed: deny all.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    serveRenderer();
-    services = createServices({
-      dataDir: app.getPath('userData'),
-      appVersion: app.getVersion(),
-      systemLanguage: app.getLocale(),
-      host: {
-        notify: (title, body) => {
-          if (Notification.isSupported() && !mainWindow?.isFocused()) new Notification({ title, body }).show();
-        },
-        openExternal: async (url) => { if (isSafeExternalUrl(url)) await shell.openExternal(url); },
-      },
-    });
-    mainWindow = createWindow();
-    registerIpc(services, () => mainWindow?.webContents, log);
-    // Reconcile what a crash left behind, then send what is due.
-    void services.outbox.start();
-    Menu.setApplicationMenu(buildMenu(app.getLocale().startsWith('de') ? 'de' : 'en', (section) => services?.events.emit('app.navigate', { section })));
-    const mailto = mailtoFrom(process.argv);
-    if (mailto) mainWindow.webContents.once('did-finish-load', () => services?.events.emit('app.mailto', { url: mailto }));
+  void app.whenReady().then(start).catch((error: unknown) => {
+    log(`start failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    const lang = systemLanguage();
+    const technical = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    dialog.showErrorBox(translate(lang, 'shell.start.title'), `${translate(lang, 'shell.start.internal')}\n\n${technical}`);
+    app.exit(1);
   });
 
   app.on('window-all-closed', () => {
-    void services?.close();
-    if (process.platform !== 'darwin') app.quit();
+    if (quitsWhenLastWindowCloses(process.platform)) app.quit();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (app.isReady() && services && BrowserWindow.getAllWindows().length === 0) void showWindow();
+  });
+  // The services (outbox worker, database) live as long as the app, not the window: closed
+  // once, here, then the quit goes on.
+  app.on('will-quit', (event) => {
+    const open = services;
+    if (!open) return;
+    event.preventDefault();
+    services = undefined;
+    disposeIpc?.();
+    disposeIpc = undefined;
+    void closeWithin(() => open.close(), 5000)
+      .then((result) => { if (result === 'timedOut') log('quit: the outbox did not stop within 5 s; quitting anyway'); })
+      .catch((error: unknown) => log(`quit: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => app.quit());
   });
 }
