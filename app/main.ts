@@ -170,10 +170,11 @@ async function openServices(lang: Lang): Promise<Services | undefined> {
 }
 
 async function start(): Promise<void> {
-  // Registering makes this binary the system's mailto: handler; a development build
-  // (the bare Electron binary) must not take that over from the person's mail program.
-  if (app.isPackaged) app.setAsDefaultProtocolClient('mailto');
-  else log('development build: not registering as the mailto: handler');
+  // Registering makes this binary the system's mailto: handler. Only where no mail program
+  // has that role yet: re-registering on every start would take it back from the program the
+  // person chose. A development build (the bare Electron binary) never registers.
+  if (!app.isPackaged) log('development build: not registering as the mailto: handler');
+  else if (app.getApplicationNameForProtocol('mailto:') === '') app.setAsDefaultProtocolClient('mailto');
   const lang = systemLanguage();
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));

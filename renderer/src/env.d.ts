@@ -3,7 +3,7 @@ import type { PostboteBridge } from '../../shared/contract/index.js';
 declare global {
   interface Window {
     /** Put there by the preload (Electron) or by the e2e harness (Chromium). */
-    postbote: PostboteBridge & { pathForFile?(file: File): string | undefined };
+    postbote: PostboteBridge;
   }
 }
 export {};

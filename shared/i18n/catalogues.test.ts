@@ -5,6 +5,7 @@ import { autoconfigDe } from './autoconfig.de.js';
 import { cliDe } from './cli.de.js';
 import { composeDe } from './compose.de.js';
 import { outboxDe } from './outbox.de.js';
+import { shellDe } from './shell.de.js';
 import { composeEn } from './compose.en.js';
 import { errorsDe } from './errors.de.js';
 import { storeDe } from './store.de.js';
@@ -21,12 +22,14 @@ test('German and English have the same keys with the same placeholders', () => {
 
 test('no domain catalogue redefines another domain\'s key', () => {
   const seen = new Map<string, string>();
-  for (const [domain, table] of Object.entries({ ui: uiDe, errors: errorsDe, store: storeDe, autoconfig: autoconfigDe, compose: composeDe, cli: cliDe, outbox: outboxDe })) {
+  for (const [domain, table] of Object.entries({ ui: uiDe, errors: errorsDe, store: storeDe, autoconfig: autoconfigDe, compose: composeDe, cli: cliDe, outbox: outboxDe, shell: shellDe })) {
     for (const key of Object.keys(table)) {
       assert.equal(seen.get(key), undefined, `${key} is defined by both ${seen.get(key)} and ${domain}`);
       seen.set(key, domain);
     }
   }
+  // Every merged key comes from a domain listed here, so a new catalogue cannot slip past this check.
+  assert.deepEqual(Object.keys(catalogues.de).filter((key) => !seen.has(key)), []);
 });
 
 test('translate fills placeholders and never returns undefined', () => {
