@@ -1,2 +1,2 @@
-export { SECRET_SERVICE, secretKinds, secretKey, deleteAllSecrets, type SecretStore } from './secret-store.js';
+export { SECRET_SERVICE, secretKinds, secretKey, deleteAllSecrets, secretStatusOf, type SecretStatus, type SecretStore } from './secret-store.js';
 export { KeytarSecretStore, keychainUnavailable, type KeytarSecretStoreOptions } from './keytar-secret-store.js';

@@ -21,6 +21,22 @@ export interface SecretStore {
   has(accountId: string, kind: SecretKind): Promise<boolean>;
 }
 
+/**
+ * Whether an account can sign in with what the keychain holds: a password or OAuth refresh
+ * token is `stored` or `missing`; `unknown` when the keychain could not be asked (no Secret
+ * Service, locked, keytar not loadable). Never a reason to fail a listing.
+ */
+export type SecretStatus = 'stored' | 'missing' | 'unknown';
+
+export async function secretStatusOf(store: SecretStore, accountId: string): Promise<SecretStatus> {
+  try {
+    return (await store.has(accountId, 'password')) || (await store.has(accountId, 'oauth-refresh')) ? 'stored' : 'missing';
+  } catch {
+    // The keychain says why when the person stores or uses a secret; a status only says "not known".
+    return 'unknown';
+  }
+}
+
 /** Removes every kind of secret of one account (when the account is deleted). */
 export async function deleteAllSecrets(store: SecretStore, accountId: string): Promise<void> {
   for (const kind of secretKinds) await store.delete(accountId, kind);

@@ -5,7 +5,11 @@ import type { AppError } from '../../shared/errors.js';
 import { openDatabase } from '../store/database.js';
 import { tempDataDir } from '../store/test-support.js';
 import { providerHintOf as providerHintFor } from '../delivery/pipeline.js';
-import { createAccountsService, type TestConnection } from './accounts-service.js';
+import type { Account, SecretKind } from '../../shared/account.js';
+import { createRepositories } from '../store/index.js';
+import { isStoreError, storeError } from '../store/errors.js';
+import { createAccountsService, type AccountsNotice, type AccountWithStatus, type TestConnection } from './accounts-service.js';
+import { engineConnectionTest } from './index.js';
 
 
 const wrongPassword: AppError = {
@@ -75,8 +79,8 @@ test('a successful test leaves SIZE, 8BITMIME and SMTPUTF8 on the account; a for
   assert.deepEqual(account?.learnt, { eightBitMime: true, smtpUtf8: false, testedAt: 1_700_000_006_000 });
   assert.equal(changes.length, before + 1, 'accounts.changed after learning');
 
-  // Other settings tested against the account (the edit form) say nothing about the saved server.
-  await service['accounts.testConnection']({ accountId: created.id, settings: { ...settings, host: 'other.example.org' } });
+  // Other settings tested against the account (the edit form, with the password typed) say nothing about the saved server.
+  await service['accounts.testConnection']({ accountId: created.id, settings: { ...settings, host: 'other.example.org' }, password: 'typed' });
   assert.equal((await service['accounts.list']())[0]?.learnt?.testedAt, 1_700_000_006_000);
 
   // A form test long ago does not count for a new account.
@@ -85,4 +89,168 @@ test('a successful test leaves SIZE, 8BITMIME and SMTPUTF8 on the account; a for
   tick(60 * 60_000);
   const late = await service['accounts.create']({ ...second, displayName: 'B', address: 'b@example.org' }, 'pw');
   assert.equal(late.learnt, undefined);
+});
+
+/** A keychain that can be switched off, like a Linux desktop without (or with a locked) Secret Service. */
+class SwitchableSecretStore extends MemorySecretStore {
+  down = false;
+  private check(): void {
+    if (this.down) throw storeError('keychain.unavailable', { platform: 'linux', reason: 'The name org.freedesktop.secrets was not provided by any .service files' });
+  }
+  override async get(id: string, kind: SecretKind) { this.check(); return super.get(id, kind); }
+  override async set(id: string, kind: SecretKind, secret: string) { this.check(); return super.set(id, kind, secret); }
+  override async delete(id: string, kind: SecretKind) { this.check(); return super.delete(id, kind); }
+  override async has(id: string, kind: SecretKind) { this.check(); return super.has(id, kind); }
+}
+
+const kindOf = async (p: Promise<unknown>): Promise<{ kind: string; params: Record<string, unknown> }> => {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(isStoreError(e), String(e));
+    return { kind: e.appError.kind, params: e.appError.params ?? {} };
+  }
+  return assert.fail('expected an error');
+};
+
+function setupWithKeychain(t: import('node:test').TestContext, testConnection: TestConnection = async () => ({ ok: true })) {
+  const db = openDatabase(tempDataDir(t));
+  t.after(() => db.close());
+  const secrets = new SwitchableSecretStore();
+  const notices: AccountsNotice[] = [];
+  const lists: Account[][] = [];
+  const service = createAccountsService({ db, secrets, testConnection, onNotice: (n) => notices.push(n), onChanged: (l) => lists.push(l) });
+  return { db, secrets, notices, lists, service, repos: createRepositories(db) };
+}
+
+const erika = { displayName: 'Erika', address: 'erika@example.de', host: 'smtp.example.de', port: 587, security: 'starttls' as const, username: 'erika' };
+
+test('without a keychain: accounts list with status unknown, edit, and create without a password; a password is refused and nothing is saved', async (t) => {
+  const { secrets, service, lists } = setupWithKeychain(t);
+  const a = await service['accounts.create'](erika, 'pw-1');
+  secrets.down = true;
+  const listed = await service['accounts.list']() as AccountWithStatus[];
+  assert.deepEqual(listed.map((x) => [x.id, x.hasSecret, x.secretStatus]), [[a.id, false, 'unknown']]);
+  const edited = await service['accounts.update'](a.id, { signature: 'Grüße' }) as AccountWithStatus;
+  assert.equal(edited.secretStatus, 'unknown');
+  assert.equal(lists.at(-1)?.length, 1, 'accounts.changed still goes out');
+  const noPassword = await service['accounts.create']({ ...erika, address: 'b@example.de', username: 'b' }) as AccountWithStatus;
+  assert.equal(noPassword.secretStatus, 'unknown');
+
+  // With a password the keychain is needed: the error says so, and no account row is left behind…
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const e = await kindOf(service['accounts.create']({ ...erika, address: 'c@example.de' }, 'pw-c'));
+    assert.equal(e.kind, 'keychain.unavailable');
+  }
+  assert.deepEqual((await service['accounts.list']()).map((x) => x.address), ['erika@example.de', 'b@example.de']);
+  // … so trying again once the keychain works gives exactly one account.
+  secrets.down = false;
+  const c = await service['accounts.create']({ ...erika, address: 'c@example.de' }, 'pw-c') as AccountWithStatus;
+  assert.equal(c.secretStatus, 'stored');
+  assert.equal(await secrets.get(c.id, 'password'), 'pw-c');
+  const statuses = (await service['accounts.list']() as AccountWithStatus[]).map((x) => [x.address, x.secretStatus]);
+  assert.deepEqual(statuses, [['erika@example.de', 'stored'], ['b@example.de', 'missing'], ['c@example.de', 'stored']]);
+});
+
+test('create is not failed by what follows the commit (a throwing change listener), so a retry cannot duplicate', async (t) => {
+  const db = openDatabase(tempDataDir(t));
+  t.after(() => db.close());
+  const service = createAccountsService({ db, secrets: new MemorySecretStore(), testConnection: async () => ({ ok: true }), onChanged: () => { throw new Error('window closed'); } });
+  const a = await service['accounts.create'](erika, 'pw');
+  assert.equal(a.hasSecret, true);
+  assert.equal((await service['accounts.list']()).length, 1);
+});
+
+test('without a keychain an account can be deleted: the row goes, a notice says the password stays, and it is removed once the keychain is back', async (t) => {
+  const { secrets, service, notices, repos } = setupWithKeychain(t);
+  const a = await service['accounts.create'](erika, 'pw-1');
+  await service['accounts.setSecret'](a.id, 'oauth-refresh', 'refresh-1');
+  secrets.down = true;
+  assert.equal(await service['accounts.delete'](a.id), null);
+  assert.deepEqual(await service['accounts.list'](), []);
+  assert.deepEqual(notices, [{ kind: 'keychain.secretsNotRemoved', messageKey: 'store.keychain.secretsNotRemoved', params: { address: 'erika@example.de', reason: 'The name org.freedesktop.secrets was not provided by any .service files' } }]);
+  assert.deepEqual(repos.accounts.secretsToRemove(), [a.id]);
+  secrets.down = false;
+  assert.equal(await secrets.has(a.id, 'password'), true, 'still there while the keychain was away');
+  await service['accounts.list']();
+  assert.equal(await secrets.has(a.id, 'password'), false);
+  assert.equal(await secrets.has(a.id, 'oauth-refresh'), false);
+  assert.deepEqual(repos.accounts.secretsToRemove(), []);
+
+  // With a working keychain nothing is left over and nobody is told anything.
+  const b = await service['accounts.create']({ ...erika, address: 'b@example.de' }, 'pw-b');
+  await service['accounts.delete'](b.id);
+  assert.equal(await secrets.has(b.id, 'password'), false);
+  assert.equal(notices.length, 1);
+  assert.deepEqual(repos.accounts.secretsToRemove(), []);
+});
+
+test('deleting an account with failed or cancelled messages is refused with their number; its password stays', async (t) => {
+  const { secrets, service, repos } = setupWithKeychain(t);
+  const a = await service['accounts.create'](erika, 'pw-1');
+  const entry = repos.outbox.create({ accountId: a.id, state: 'queued', draft: { subject: 'Angebot' }, envelope: { from: a.address, to: ['x@example.org'] } });
+  repos.outbox.transition(entry.id, ['queued'], 'failed');
+  const e = await kindOf(service['accounts.delete'](a.id));
+  assert.deepEqual([e.kind, e.params.count], ['account.hasUnsentMessages', 1]);
+  assert.equal((await service['accounts.list']()).length, 1);
+  assert.equal(await secrets.get(a.id, 'password'), 'pw-1');
+  repos.outbox.delete(entry.id);
+  await service['accounts.delete'](a.id);
+  assert.equal(await secrets.has(a.id, 'password'), false);
+});
+
+test('the stored password goes only to the saved server settings; other settings need a typed password', async (t) => {
+  const seen: Array<{ host: string; password: string | undefined }> = [];
+  const { service } = setupWithKeychain(t, async (settings, password) => {
+    seen.push({ host: settings.host, password });
+    return { ok: true };
+  });
+  const a = await service['accounts.create']({ ...erika, extraCaPem: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----' }, 'stored-pw');
+  const saved = { host: erika.host, port: erika.port, security: erika.security, username: erika.username, extraCaPem: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----' };
+  const others = [
+    { ...saved, host: 'evil.example' },
+    { ...saved, port: 25 },
+    { ...saved, security: 'none' as const },
+    { ...saved, username: 'someone-else' },
+    { ...saved, extraCaPem: '-----BEGIN CERTIFICATE-----\nEVIL\n-----END CERTIFICATE-----' },
+    { ...saved, extraCaPem: undefined },
+    { ...saved, allowInsecureAuthOnLoopback: true },
+  ];
+  for (const settings of others) {
+    const e = await kindOf(service['accounts.testConnection']({ accountId: a.id, settings }));
+    assert.equal(e.kind, 'account.passwordRequired', JSON.stringify(settings));
+    assert.equal(e.params.host, settings.host);
+  }
+  assert.deepEqual(seen, [], 'nothing was sent anywhere');
+  // A password typed now may go to other settings: the person chose to send it there.
+  await service['accounts.testConnection']({ accountId: a.id, settings: { ...saved, host: 'evil.example' }, password: 'typed-now' });
+  // The saved settings themselves (host in other case, another mechanism) use the stored one.
+  await service['accounts.testConnection']({ accountId: a.id, settings: { ...saved, host: 'SMTP.Example.DE', authMechanism: 'LOGIN' } });
+  await service['accounts.testConnection']({ accountId: a.id });
+  assert.deepEqual(seen, [
+    { host: 'evil.example', password: 'typed-now' },
+    { host: 'SMTP.Example.DE', password: 'stored-pw' },
+    { host: 'smtp.example.de', password: 'stored-pw' },
+  ]);
+});
+
+test('with no password stored or typed, the test says so instead of signing in with an empty one', async (t) => {
+  const seen: Array<string | undefined> = [];
+  const { service } = setupWithKeychain(t, async (_s, password) => {
+    seen.push(password);
+    return { ok: true };
+  });
+  const a = await service['accounts.create'](erika);
+  const e = await kindOf(service['accounts.testConnection']({ accountId: a.id }));
+  assert.deepEqual([e.kind, e.params.username], ['account.passwordMissing', 'erika']);
+  const form = await kindOf(service['accounts.testConnection']({ settings: { host: 'h.example', port: 465, security: 'tls', username: 'anna' } }));
+  assert.equal(form.kind, 'account.passwordMissing');
+  assert.deepEqual(seen, []);
+  // Without a user name there is no sign-in, so no password is needed.
+  const open = await service['accounts.create']({ ...erika, address: 'relay@example.de', username: undefined });
+  assert.equal((await service['accounts.testConnection']({ accountId: open.id })).ok, true);
+  assert.deepEqual(seen, [undefined]);
+  // The real engine test refuses the same way, without touching the network.
+  const direct = await kindOf(engineConnectionTest({ host: '192.0.2.1', port: 465, security: 'tls', username: 'anna' }, undefined));
+  assert.equal(direct.kind, 'account.passwordMissing');
 });

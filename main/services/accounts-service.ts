@@ -4,21 +4,40 @@
  * are delegated to the injected `testConnection` (the SMTP engine, wired by the lead);
  * a failed test comes back explained (with the provider's hint), a successful one leaves
  * what the server offers on the account, where compose reads it.
+ *
+ * Without a working keychain the accounts still list, edit and delete: the secret status is
+ * then `unknown`, and keychain entries of a deleted account are removed when it works again.
  */
+import { randomUUID } from 'node:crypto';
 import { providerHintOf, smtpSettingsOf } from '../delivery/pipeline.js';
-import type { Account, LearntCapabilities, SecretKind } from '../../shared/account.js';
+import { AccountInputSchema, type Account, type LearntCapabilities, type SecretKind } from '../../shared/account.js';
 import type { accountMethods, TestConnectionResult } from '../../shared/contract/accounts.js';
 import type { ServiceOf } from '../../shared/contract/define.js';
 import type { SmtpSettings } from '../../shared/domain.js';
 import { AppErrorSchema, type AppError } from '../../shared/errors.js';
 import type { Explanation } from '../../shared/explanation.js';
 import { explainDeliveryError } from '../errors/explain.js';
-import { deleteAllSecrets, type SecretStore } from '../secrets/secret-store.js';
-import { createAccountRepository, type StoredAccount } from '../store/accounts.js';
+import { deleteAllSecrets, secretStatusOf, type SecretStatus, type SecretStore } from '../secrets/secret-store.js';
+import { createAccountRepository, parseOrInvalid, type StoredAccount } from '../store/accounts.js';
 import type { Database } from '../store/database.js';
-import { storeError } from '../store/errors.js';
+import { isStoreError, storeError, type StoreError } from '../store/errors.js';
 
+/** `password` is present whenever `settings.username` is (the service refuses to test without one). */
 export type TestConnection = (settings: SmtpSettings, password: string | undefined) => Promise<TestConnectionResult>;
+
+/**
+ * An account with its keychain status. `hasSecret` is what the contract carries (false when
+ * unknown); `secretStatus` tells "missing" from "could not ask the keychain" — the contract
+ * drops it until AccountSchema declares it.
+ */
+export type AccountWithStatus = Account & { secretStatus: SecretStatus };
+
+/** Something the person should be told after an operation that itself succeeded. */
+export interface AccountsNotice {
+  kind: 'keychain.secretsNotRemoved';
+  messageKey: 'store.keychain.secretsNotRemoved';
+  params: { address: string; reason: string };
+}
 
 export interface AccountsServiceDeps {
   db: Database;
@@ -26,12 +45,35 @@ export interface AccountsServiceDeps {
   testConnection: TestConnection;
   /** Called with the full list after every change (for the 'accounts.changed' event). */
   onChanged?: (accounts: Account[]) => void;
+  /** Told when an account was deleted but its keychain entries could not be removed yet. */
+  onNotice?: (notice: AccountsNotice) => void;
   clock?: () => number;
 }
 
 export type AccountsService = ServiceOf<typeof accountMethods>;
 
+/** No password to sign in with: none typed, none stored (an empty one would only earn "wrong password"). */
+export const passwordMissing = (username: string): StoreError =>
+  storeError('account.passwordMissing', { username }, `no password for ${username}: none stored, none typed`);
 
+/**
+ * Everything that decides who receives the password and how: the stored password is sent
+ * only to the server, port, security, user name and trust anchors it was saved for, so a
+ * caller (a compromised renderer) cannot point it at another host or at its own CA.
+ */
+export function sameDestination(a: SmtpSettings, b: SmtpSettings): boolean {
+  return a.host.trim().toLowerCase() === b.host.trim().toLowerCase()
+    && a.port === b.port
+    && a.security === b.security
+    && a.username === b.username
+    && (a.extraCaPem ?? '') === (b.extraCaPem ?? '')
+    && (a.allowInsecureAuthOnLoopback === true) === (b.allowInsecureAuthOnLoopback === true);
+}
+
+const reasonOf = (e: unknown): string => {
+  const reason = isStoreError(e) ? e.appError.params?.reason : undefined;
+  return reason !== undefined ? String(reason) : e instanceof Error ? e.message : String(e);
+};
 
 /** What compose needs from the engine's capabilities (loosely typed in the contract). */
 export function learntFrom(capabilities: Record<string, unknown> | undefined, testedAt: number): LearntCapabilities {
@@ -56,40 +98,73 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
   // kept here (never the password) and stored when an account with those settings is created.
   const setupTests = new Map<string, LearntCapabilities>();
 
-  const withStatus = async (a: StoredAccount): Promise<Account> => ({
-    ...a,
-    hasSecret: (await secrets.has(a.id, 'password')) || (await secrets.has(a.id, 'oauth-refresh')),
-  });
-  const list = async (): Promise<Account[]> => {
-    const out: Account[] = [];
-    for (const a of repo.list()) out.push(await withStatus(a));
+  const withStatus = (a: StoredAccount, secretStatus: SecretStatus): AccountWithStatus => ({ ...a, hasSecret: secretStatus === 'stored', secretStatus });
+
+  /** Keychain entries of deleted accounts (see repo.delete): removed once the keychain answers again. */
+  const removeLeftoverSecrets = async (): Promise<void> => {
+    try {
+      for (const id of repo.secretsToRemove()) {
+        await deleteAllSecrets(secrets, id);
+        repo.secretsRemoved(id);
+      }
+    } catch {
+      // Still locked or gone: the list stays in the database for the next time.
+    }
+  };
+  const list = async (): Promise<AccountWithStatus[]> => {
+    const out: AccountWithStatus[] = [];
+    let keychainAnswers = true;
+    for (const a of repo.list()) {
+      // One failed question is enough: asking a missing keychain again per account only waits longer.
+      const status = keychainAnswers ? await secretStatusOf(secrets, a.id) : 'unknown';
+      if (status === 'unknown') keychainAnswers = false;
+      out.push(withStatus(a, status));
+    }
+    if (keychainAnswers) await removeLeftoverSecrets();
     return out;
   };
   const changed = async (): Promise<void> => {
-    if (deps.onChanged) deps.onChanged(await list());
+    if (!deps.onChanged) return;
+    try {
+      deps.onChanged(await list());
+    } catch {
+      // The change itself is committed; failing it now would make the caller retry what already happened.
+    }
   };
-  const one = async (id: string): Promise<Account> => withStatus(repo.require(id));
+  const one = async (id: string): Promise<AccountWithStatus> => {
+    const account = repo.require(id);
+    return withStatus(account, await secretStatusOf(secrets, account.id));
+  };
 
   return {
     'accounts.list': list,
     'accounts.create': async (input, password) => {
-      let created = repo.create(input);
+      // Invalid input is refused before the keychain is touched.
+      const valid = parseOrInvalid(AccountInputSchema, input);
+      const id = randomUUID();
+      // The password first, then the row: if the keychain refuses, nothing was saved, so the
+      // person can simply try again without getting the account twice.
+      if (password !== undefined) await secrets.set(id, 'password', password);
+      let created: StoredAccount;
+      try {
+        created = repo.create(valid, id);
+      } catch (e) {
+        // Best effort: the entry belongs to an id no account will ever have.
+        if (password !== undefined) await secrets.delete(id, 'password').catch(() => false);
+        throw e;
+      }
+      // From here on the account exists: nothing below may fail the call, or a retry would duplicate it.
       const tested = setupTests.get(serverKey(created));
       if (tested && now() - tested.testedAt <= SETUP_TEST_VALID_MS) {
-        created = repo.recordCapabilities(created.id, tested);
-        setupTests.delete(serverKey(created));
-      }
-      if (password !== undefined) {
         try {
-          await secrets.set(created.id, 'password', password);
-        } catch (e) {
-          // Keep create atomic: an account whose password could not be stored safely is not kept.
-          repo.delete(created.id);
-          throw e;
+          created = repo.recordCapabilities(created.id, tested);
+          setupTests.delete(serverKey(created));
+        } catch {
+          // Only a head start for compose: the next connection test learns the same again.
         }
       }
       await changed();
-      return one(created.id);
+      return withStatus(created, password !== undefined ? 'stored' : await secretStatusOf(secrets, created.id));
     },
     'accounts.update': async (id, patch) => {
       repo.update(id, patch);
@@ -97,12 +172,25 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       return one(id);
     },
     'accounts.delete': async (id) => {
-      repo.require(id);
-      const pending = repo.pendingMessageCount(id);
-      if (pending > 0) throw storeError('account.hasPendingMessages', { id, count: pending }, `${pending} message(s) still wait in the outbox`);
-      // Secrets first: if the keychain refuses, the account stays, so its entries are not orphaned.
-      await deleteAllSecrets(secrets, id);
+      const account = repo.require(id);
+      // Refused while messages wait or failed/cancelled ones remain. The same transaction puts
+      // the account on the keychain to-do list, so a locked keychain cannot block the delete
+      // and cannot orphan the entries either.
       repo.delete(id);
+      let removed = false;
+      try {
+        await deleteAllSecrets(secrets, id);
+        removed = true;
+      } catch (e) {
+        deps.onNotice?.({ kind: 'keychain.secretsNotRemoved', messageKey: 'store.keychain.secretsNotRemoved', params: { address: account.address, reason: reasonOf(e) } });
+      }
+      if (removed) {
+        try {
+          repo.secretsRemoved(id);
+        } catch {
+          // The next cleanup finds nothing to delete and clears the entry then.
+        }
+      }
       await changed();
       return null;
     },
@@ -129,10 +217,19 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
     },
     'accounts.testConnection': async (request) => {
       const account = request.accountId !== undefined ? repo.require(request.accountId) : undefined;
-      const settings = request.settings ?? (account ? smtpSettingsOf(account) : undefined);
+      const saved = account ? smtpSettingsOf(account) : undefined;
+      const settings = request.settings ?? saved;
       if (!settings) throw storeError('account.invalid', { field: 'settings', reason: 'missing' }, 'no settings to test');
-      const password =
-        request.password ?? (account && settings.username !== undefined ? await secrets.get(account.id, 'password') : undefined);
+      let password = request.password;
+      if (password === undefined && settings.username !== undefined) {
+        if (account && saved) {
+          if (!sameDestination(settings, saved)) {
+            throw storeError('account.passwordRequired', { host: settings.host }, 'the stored password is used only with the saved server settings; type one to test others');
+          }
+          password = await secrets.get(account.id, 'password');
+        }
+        if (password === undefined) throw passwordMissing(settings.username);
+      }
       const provider = providerHintOf(request.providerId ?? account?.providerId, settings.host);
       const explained = (error: AppError): { error: AppError; explanation?: Explanation } => ({
         error,

@@ -10,7 +10,7 @@ import { testConnection as runConnectionTest } from '../autoconfig/engine-probe.
 import { KeytarSecretStore, type SecretStore } from '../secrets/index.js';
 import { createSettingsRepository } from '../store/settings.js';
 import { openDatabase, type Database } from '../store/index.js';
-import { createAccountsService, type TestConnection } from './accounts-service.js';
+import { createAccountsService, passwordMissing, type AccountsNotice, type TestConnection } from './accounts-service.js';
 import { createAutoconfigService } from './autoconfig-service.js';
 import { createAddressHistoryRepository } from '../store/address-history.js';
 import { createDraftRepository } from '../store/drafts.js';
@@ -37,6 +37,8 @@ export interface ServicesOptions {
 export interface HostIntegration {
   notify?(title: string, body: string): void;
   openExternal?(url: string): Promise<void>;
+  /** An account was deleted but its keychain entries could not be removed yet (they are retried later). */
+  accountsNotice?(notice: AccountsNotice): void;
 }
 
 export interface Services {
@@ -50,7 +52,9 @@ export interface Services {
 }
 
 /** The real connection test (connect, TLS, EHLO, AUTH, QUIT), in the contract's shape. */
-const engineConnectionTest: TestConnection = async (settings, password) => {
+export const engineConnectionTest: TestConnection = async (settings, password) => {
+  // Signing in with an empty password would only come back as "wrong password".
+  if (settings.username !== undefined && password === undefined) throw passwordMissing(settings.username);
   const result = await runConnectionTest(settings, password ?? '');
   if (result.ok) {
     return { ok: true, capabilities: { ...result.capabilities, tls: result.tls, authMechanism: result.authMechanism, timings: result.timings } };
@@ -70,6 +74,7 @@ export function createServices(options: ServicesOptions): Services {
     db, secrets,
     testConnection: options.testConnection ?? engineConnectionTest,
     onChanged: (list) => events.emit('accounts.changed', list),
+    onNotice: (notice) => options.host?.accountsNotice?.(notice),
   });
   const sendLog = createSendLogService({ db });
   const compose = createComposeService({

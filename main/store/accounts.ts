@@ -15,6 +15,15 @@ export type StoredAccount = Omit<Account, 'hasSecret'>;
 
 /** Outbox states in which a message still waits to go out (the account must stay). */
 export const pendingOutboxStates = ['scheduled', 'waiting', 'queued', 'sending', 'deferred', 'unconfirmed'] as const;
+/**
+ * Outbox states of messages that did not go out and hold text the person wrote. Deleting the
+ * account would delete them with it (ON DELETE CASCADE), so it is refused until the person
+ * takes them back into the editor or deletes them in the outbox.
+ */
+export const unsentOutboxStates = ['failed', 'cancelled'] as const;
+
+/** Settings-table key: ids of deleted accounts whose keychain entries still have to be removed. */
+const SECRETS_TO_REMOVE_KEY = 'keychain.secretsToRemove';
 
 export function parseOrInvalid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -60,16 +69,26 @@ export interface AccountRepository {
   /** Like get, but a missing account is an `account.notFound` error. */
   require(id: string): StoredAccount;
   getDefault(): StoredAccount | undefined;
-  /** The first account becomes the default. */
-  create(input: unknown): StoredAccount;
+  /** The first account becomes the default. `id` lets the caller store the account's secret under it first. */
+  create(input: unknown, id?: string): StoredAccount;
   update(id: string, patch: unknown): StoredAccount;
   setDefault(id: string): StoredAccount;
   /** Keeps what a successful connection test learnt about the server (replaces the previous facts). */
   recordCapabilities(id: string, learnt: LearntCapabilities): StoredAccount;
   /** Messages of this account still waiting in the outbox. */
   pendingMessageCount(id: string): number;
-  /** Refuses while messages of this account wait in the outbox; the send log keeps its entries. */
+  /** Failed or cancelled messages of this account in the outbox. */
+  unsentMessageCount(id: string): number;
+  /**
+   * Refuses while messages of this account wait in the outbox, or failed or cancelled ones are
+   * still there; the send log keeps its entries. In the same transaction the account is put on
+   * the list of keychain entries to remove, so a crash or a locked keychain cannot orphan them.
+   */
   delete(id: string): void;
+  /** Deleted accounts whose keychain entries have not been removed yet. */
+  secretsToRemove(): string[];
+  /** The keychain entries of this deleted account are gone. */
+  secretsRemoved(id: string): void;
 }
 
 export function createAccountRepository(db: Database, clock: () => number = Date.now): AccountRepository {
@@ -103,12 +122,28 @@ export function createAccountRepository(db: Database, clock: () => number = Date
       );
   };
 
-  const pendingMessageCount = (id: string): number =>
+  const countInStates = (id: string, states: readonly string[]): number =>
     db.guard(() => {
-      const placeholders = pendingOutboxStates.map(() => '?').join(',');
-      const row = sql.prepare(`SELECT count(*) AS n FROM outbox WHERE account_id = ? AND state IN (${placeholders})`).get(id, ...pendingOutboxStates);
+      const placeholders = states.map(() => '?').join(',');
+      const row = sql.prepare(`SELECT count(*) AS n FROM outbox WHERE account_id = ? AND state IN (${placeholders})`).get(id, ...states);
       return row ? num(row, 'n') : 0;
     });
+  const pendingMessageCount = (id: string): number => countInStates(id, pendingOutboxStates);
+  const unsentMessageCount = (id: string): number => countInStates(id, unsentOutboxStates);
+
+  const secretsToRemove = (): string[] =>
+    db.guard(() => {
+      const row = sql.prepare('SELECT value_json FROM settings WHERE key = ?').get(SECRETS_TO_REMOVE_KEY);
+      const value: unknown = row ? JSON.parse(str(row, 'value_json')) : [];
+      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    });
+  const writeSecretsToRemove = (ids: readonly string[]): void => {
+    if (ids.length === 0) sql.prepare('DELETE FROM settings WHERE key = ?').run(SECRETS_TO_REMOVE_KEY);
+    else {
+      sql.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json')
+        .run(SECRETS_TO_REMOVE_KEY, JSON.stringify(ids));
+    }
+  };
 
   return {
     list: () => db.guard(() => sql.prepare('SELECT * FROM accounts ORDER BY created_at, rowid').all().map(fromRow)),
@@ -119,10 +154,11 @@ export function createAccountRepository(db: Database, clock: () => number = Date
         const row = sql.prepare('SELECT * FROM accounts WHERE is_default = 1').get();
         return row ? fromRow(row) : undefined;
       }),
-    create: (input) => {
+    create: (input, id = randomUUID()) => {
       const a = parseOrInvalid(AccountInputSchema, input);
       return db.transaction(() => {
-        const id = randomUUID();
+        // write() is an upsert (for update); a new account must never replace an existing one.
+        if (sql.prepare('SELECT 1 FROM accounts WHERE id = ?').get(id) !== undefined) throw invalidAccount('id', 'an account with this id exists');
         const now = clock();
         const hasDefault = sql.prepare('SELECT 1 FROM accounts WHERE is_default = 1').get() !== undefined;
         write(id, a, !hasDefault, now, now);
@@ -165,15 +201,26 @@ export function createAccountRepository(db: Database, clock: () => number = Date
       });
     },
     pendingMessageCount,
+    unsentMessageCount,
     delete: (id) =>
       db.transaction(() => {
         const current = require(id);
         const n = pendingMessageCount(id);
         if (n > 0) throw storeError('account.hasPendingMessages', { id, count: n }, `${n} message(s) of this account still wait in the outbox`);
+        const unsent = unsentMessageCount(id);
+        if (unsent > 0) throw storeError('account.hasUnsentMessages', { id, count: unsent }, `${unsent} failed or cancelled message(s) of this account are still in the outbox`);
         sql.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+        const toRemove = secretsToRemove();
+        if (!toRemove.includes(id)) writeSecretsToRemove([...toRemove, id]);
         if (current.isDefault) {
           sql.prepare('UPDATE accounts SET is_default = 1 WHERE id = (SELECT id FROM accounts ORDER BY created_at, rowid LIMIT 1)').run();
         }
+      }),
+    secretsToRemove,
+    secretsRemoved: (id) =>
+      db.transaction(() => {
+        const toRemove = secretsToRemove();
+        if (toRemove.includes(id)) writeSecretsToRemove(toRemove.filter((x) => x !== id));
       }),
   };
 }

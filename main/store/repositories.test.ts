@@ -98,20 +98,58 @@ test('accounts: invalid fields are refused with the field named, and nothing is 
   assert.equal(kindOf(() => repos.accounts.update('nope', { port: 25 })).kind, 'account.notFound');
 });
 
-test('accounts: deleting refuses while messages wait; the send log keeps entries of deleted accounts', (t) => {
+test('accounts: deleting refuses while messages wait or failed/cancelled ones remain; the send log keeps entries of deleted accounts', (t) => {
   const { repos } = setup(t);
   const a = repos.accounts.create(validAccount);
-  const entry = repos.outbox.create({ accountId: a.id, state: 'queued', draft: { subject: 'x' }, envelope: { from: a.address, to: ['b@example.org'] } });
+  const message = (subject: string) => repos.outbox.create({ accountId: a.id, state: 'queued', draft: { subject }, envelope: { from: a.address, to: ['b@example.org'] } });
+  const entry = message('x');
+  const failed = message('failed');
+  repos.outbox.transition(failed.id, ['queued'], 'failed');
+  const sent = message('sent');
+  repos.outbox.transition(sent.id, ['queued'], 'sending');
+  repos.outbox.transition(sent.id, ['sending'], 'sent');
   const logId = repos.sendLog.append({ time: 1, accountId: a.id, outboxId: entry.id, envelopeFrom: a.address, recipients: ['b@example.org'], subject: 'x', status: 'sent' });
   const e = kindOf(() => repos.accounts.delete(a.id));
   assert.equal(e.kind, 'account.hasPendingMessages');
   assert.equal(e.params.count, 1);
+  // Failed and cancelled messages hold text the person wrote: they would vanish with the account (ON DELETE CASCADE).
   repos.outbox.transition(entry.id, ['queued'], 'cancelled');
+  const unsent = kindOf(() => repos.accounts.delete(a.id));
+  assert.equal(unsent.kind, 'account.hasUnsentMessages');
+  assert.equal(unsent.params.count, 2);
+  assert.equal(repos.accounts.list().length, 1, 'nothing was deleted');
+  assert.equal(repos.outbox.get(failed.id)?.state, 'failed');
+  assert.deepEqual(repos.accounts.secretsToRemove(), [], 'a refused delete leaves no keychain work behind');
+  repos.outbox.delete(entry.id);
+  repos.outbox.delete(failed.id);
   repos.accounts.delete(a.id);
   assert.equal(repos.accounts.list().length, 0);
+  assert.equal(repos.outbox.get(sent.id), undefined, 'a sent message goes with the account; the send log is its record');
   const kept = repos.sendLog.get(logId);
   assert.equal(kept?.accountId, null);
   assert.equal(kept?.subject, 'x');
+});
+
+test('accounts: a deleted account stays on the keychain to-do list until its secrets are removed; create never replaces an account', (t) => {
+  const { db, repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const b = repos.accounts.create({ ...validAccount, address: 'b@example.de' }, 'chosen-id');
+  assert.equal(b.id, 'chosen-id');
+  assert.equal(kindOf(() => repos.accounts.create({ ...validAccount, address: 'c@example.de' }, 'chosen-id')).params.field, 'id');
+  assert.equal(repos.accounts.require('chosen-id').address, 'b@example.de', 'the existing account is unchanged');
+  repos.accounts.delete(a.id);
+  repos.accounts.delete(b.id);
+  assert.deepEqual(repos.accounts.secretsToRemove(), [a.id, b.id]);
+  // A second connection (another process, or the next start) sees the list: it is in the file.
+  const other = openDatabase(db.dataDir);
+  assert.deepEqual(createRepositories(other).accounts.secretsToRemove(), [a.id, b.id]);
+  other.close();
+  repos.accounts.secretsRemoved(a.id);
+  assert.deepEqual(repos.accounts.secretsToRemove(), [b.id]);
+  repos.accounts.secretsRemoved(b.id);
+  repos.accounts.secretsRemoved('never-listed');
+  assert.deepEqual(repos.accounts.secretsToRemove(), []);
+  assert.equal(repos.settings.get('keychain.secretsToRemove'), undefined, 'an empty list leaves no row');
 });
 
 test('outbox: legal transitions with patches; racing and illegal moves are refused', (t) => {

@@ -23,8 +23,16 @@ export const storeDe: Record<string, string> = {
   'store.account.notFound': 'Dieses Konto gibt es nicht mehr.',
   'store.account.hasPendingMessages':
     'Für dieses Konto warten noch {count} Nachricht(en) im Postausgang. Senden oder verwerfen Sie sie, bevor Sie das Konto löschen.',
+  'store.account.hasUnsentMessages':
+    'Für dieses Konto liegen noch {count} fehlgeschlagene oder abgebrochene Nachricht(en) im Postausgang; mit dem Konto würden sie ebenfalls gelöscht. Holen Sie sie im Postausgang zurück in den Editor oder löschen Sie sie, und löschen Sie dann das Konto.',
   'store.keychain.unavailable':
     'Es ist kein Schlüsselbund verfügbar, um das Passwort sicher zu speichern ({reason}). Installieren und starten Sie unter Linux einen Secret Service wie GNOME Schlüsselbund (gnome-keyring) oder KWallet und entsperren Sie ihn. Es wurde nichts im Klartext gespeichert.',
+  'store.account.passwordRequired':
+    'Diese Einstellungen weichen vom gespeicherten Konto ab (Server {host}). Postbote verwendet das gespeicherte Passwort nur mit den Servereinstellungen, für die es gespeichert wurde. Geben Sie das Passwort ein, um diese Einstellungen zu testen.',
+  'store.account.passwordMissing':
+    'Es gibt kein Passwort, um sich als {username} anzumelden: Für dieses Konto ist keines im Schlüsselbund gespeichert, und es wurde keines eingegeben. Geben Sie das Passwort ein und testen Sie erneut.',
+  'store.keychain.secretsNotRemoved':
+    'Das Konto {address} wurde gelöscht, aber sein Passwort konnte nicht aus dem Schlüsselbund entfernt werden ({reason}). Postbote entfernt es, sobald der Schlüsselbund wieder verfügbar ist; bis dahin bleibt es dort verschlossen und wird für nichts verwendet.',
   'store.outbox.notFound': 'Diese Nachricht ist nicht mehr im Postausgang.',
   'store.outbox.transitionRefused':
     'Diese Nachricht konnte nicht geändert werden: Sie ist jetzt „{state}“ (gewünscht: „{to}“). Vermutlich hat ein anderes Fenster oder ein anderer Vorgang sie schon bearbeitet.',

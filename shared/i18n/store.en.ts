@@ -21,8 +21,16 @@ export const storeEn: Record<string, string> = {
   'store.account.notFound': 'This account no longer exists.',
   'store.account.hasPendingMessages':
     'This account still has {count} message(s) waiting in the outbox. Send or cancel them before deleting the account.',
+  'store.account.hasUnsentMessages':
+    'This account still has {count} failed or cancelled message(s) in the outbox, and deleting the account would delete them too. In the outbox, take them back into the editor or delete them, then delete the account.',
   'store.keychain.unavailable':
     'No keychain is available to store the password safely ({reason}). On Linux, install and start a Secret Service such as GNOME Keyring (gnome-keyring) or KWallet, and make sure it is unlocked. Nothing was stored in plain text.',
+  'store.account.passwordRequired':
+    'These settings differ from the saved account (server {host}). Postbote uses the stored password only with the server settings it was saved for. Type the password to test these settings.',
+  'store.account.passwordMissing':
+    'There is no password to sign in as {username}: none is stored in the keychain for this account, and none was typed. Enter the password, then test again.',
+  'store.keychain.secretsNotRemoved':
+    'The account {address} was deleted, but its password could not be removed from the keychain ({reason}). Postbote removes it the next time the keychain is available; until then it stays locked in the keychain and is used for nothing.',
   'store.outbox.notFound': 'This message is no longer in the outbox.',
   'store.outbox.transitionRefused':
     'This message could not be changed: it is now "{state}" (requested: "{to}"). Another window or process may have handled it already.',
