@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
@@ -49,7 +49,28 @@ test('the Electron app opens a secure window with the preload bridge', async (t)
       return { name: info.ok ? info.value?.name : null, hasRequire: typeof (globalThis as { require?: unknown }).require, hasProcess: typeof (globalThis as { process?: unknown }).process };
     });
     assert.deepEqual(bridge, { name: 'Postbote', hasRequire: 'undefined', hasProcess: 'undefined' });
+
+    // The strict CSP refuses inline script; window.open is denied; the bridge is exactly two
+    // functions; the data folder is the one given. (Plain JavaScript: it runs in the page.)
+    const page = await window.evaluate(`(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'globalThis.inlineRan = true';
+      document.head.append(script);
+      await new Promise((r) => setTimeout(r, 100));
+      const info = await globalThis.postbote.invoke('app.info');
+      return { bridgeKeys: Object.keys(globalThis.postbote).sort(), inlineRan: globalThis.inlineRan === true,
+        opened: window.open('https://example.com/') !== null, dataDir: info.ok ? info.value.dataDir : null };
+    })()`) as { bridgeKeys: string[]; inlineRan: boolean; opened: boolean; dataDir: string | null };
+    assert.deepEqual(page, { bridgeKeys: ['invoke', 'on'], inlineRan: false, opened: false, dataDir: userData });
+
+    // Navigation away from the bundled renderer is refused; the window stays where it was.
+    await window.evaluate('location.href = "https://example.com/"');
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await app.evaluate(({ BrowserWindow }) => ({ windows: BrowserWindow.getAllWindows().length, url: BrowserWindow.getAllWindows()[0]?.webContents.getURL() ?? '' }));
+    assert.equal(after.windows, 1, 'window.open made no second window');
+    assert.ok(after.url.startsWith('app://postbote/'), `still on the bundled renderer, not ${after.url}`);
   } finally {
     await app.close();
+    rmSync(userData, { recursive: true, force: true });
   }
 });
