@@ -8,6 +8,8 @@ import { htmlToPlainText, sanitizeHtml, textToHtml } from '../../../shared/sanit
 import { ApiFailure, call, subscribe } from '../api.js';
 import { onMailto } from '../mailto-inbox.js';
 import { AddressField, useChipCheck } from '../components/AddressField.js';
+import { DateField, TimeField } from '../components/DateField.js';
+import { localMoment, sendLaterOptions } from '../date-input.js';
 import { Icon } from '../components/Icon.js';
 import { RichEditor } from '../components/RichEditor.js';
 import { useToasts } from '../components/Toasts.js';
@@ -43,13 +45,6 @@ function swapSignature(text: string, from: Account | undefined, to: Account | un
   return base + signatureBlock(to?.signature);
 }
 
-function laterOptions(now: Date): Array<{ id: string; at: number }> {
-  const inHour = new Date(now.getTime() + 60 * 60 * 1000);
-  const tomorrow = new Date(now); tomorrow.setDate(now.getDate() + 1); tomorrow.setHours(8, 0, 0, 0);
-  const monday = new Date(now); monday.setDate(now.getDate() + ((8 - now.getDay()) % 7 || 7)); monday.setHours(8, 0, 0, 0);
-  return [{ id: 'inHour', at: inHour.getTime() }, { id: 'tomorrow', at: tomorrow.getTime() }, { id: 'monday', at: monday.getTime() }];
-}
-
 export function ComposeSection({ onNavigate }: SectionProps) {
   const { t, formatBytes, formatDateTime } = useI18n();
   const { settings } = useAppState();
@@ -66,7 +61,8 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
   const [showDrafts, setShowDrafts] = useState(false);
   const [showLater, setShowLater] = useState(false);
-  const [customLater, setCustomLater] = useState('');
+  const [laterDay, setLaterDay] = useState('');
+  const [laterTime, setLaterTime] = useState('');
   const [sending, setSending] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -211,6 +207,8 @@ export function ComposeSection({ onNavigate }: SectionProps) {
       setDraftId(undefined);
       setSavedAt(null);
       setShowCopies(false);
+      setLaterDay('');
+      setLaterTime('');
       const undoable = sendAt === undefined && settings.undoSendSeconds > 0;
       toasts.show({
         tone: 'info',
@@ -235,7 +233,10 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   }
 
   // Recomputed each time the picker opens, so "in one hour" means from now.
-  const later = useMemo(() => (showLater ? laterOptions(new Date()) : []), [showLater]);
+  const later = useMemo(() => (showLater ? sendLaterOptions(new Date()) : []), [showLater]);
+  const customAt = localMoment(laterDay, laterTime);
+  const customPassed = customAt !== null && customAt <= Date.now();
+  const scheduleCustom = () => { if (customAt !== null && !customPassed) void send(customAt); };
 
   if (accounts && accounts.length === 0) {
     return (
@@ -390,12 +391,18 @@ export function ComposeSection({ onNavigate }: SectionProps) {
                   <span>{t(`compose.later.${o.id}`)}</span><span className="muted">{formatDateTime(o.at)}</span>
                 </button>
               ))}
-              <label htmlFor={`${ids.later}-custom`} className="popover__label">{t('compose.later.custom')}</label>
-              <div className="popover__custom">
-                <input id={`${ids.later}-custom`} type="datetime-local" value={customLater} onChange={(e) => setCustomLater(e.target.value)} />
-                <button type="button" className="btn btn--small" disabled={!customLater || new Date(customLater).getTime() <= Date.now()}
-                  onClick={() => void send(new Date(customLater).getTime())}>{t('compose.later.schedule')}</button>
-              </div>
+              <fieldset className="popover__custom" onKeyDown={(e) => {
+                // Enter in a date or time field schedules; it must never submit the form (that sends now).
+                if (e.key === 'Enter' && !(e.ctrlKey || e.metaKey) && e.target instanceof HTMLInputElement) { e.preventDefault(); scheduleCustom(); }
+              }}>
+                <legend className="popover__label">{t('compose.later.custom')}</legend>
+                <DateField label={t('compose.later.date')} value={laterDay} onChange={setLaterDay} />
+                <TimeField label={t('compose.later.time')} value={laterTime} onChange={setLaterTime} />
+                <button type="button" className="btn popover__schedule" disabled={customAt === null || customPassed} onClick={scheduleCustom}>{t('compose.later.schedule')}</button>
+              </fieldset>
+              <p className={customPassed ? 'field-error popover__when' : 'muted popover__when'} role={customPassed ? 'alert' : undefined} data-testid="send-later-when">
+                {customPassed ? t('compose.later.past') : customAt !== null ? t('compose.later.at', { when: formatDateTime(customAt) }) : '\u00a0'}
+              </p>
             </div>
           ) : null}
         </div>
