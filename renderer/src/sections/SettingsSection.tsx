@@ -16,6 +16,18 @@ function Row({ label, hint, children, htmlFor }: { label: string; hint?: string;
   );
 }
 
+/**
+ * The keychain in the words the person knows from their system: keytar is only the library
+ * that talks to it. Anything we have no name for keeps its technical one.
+ */
+export function secretBackendName(backend: string, platform: string, t: (key: string) => string): string {
+  if (backend.startsWith('memory')) return t('settings.secretBackend.memory');
+  if (backend !== 'keytar') return backend;
+  if (platform === 'darwin') return t('settings.secretBackend.macos');
+  if (platform === 'win32') return t('settings.secretBackend.windows');
+  return t('settings.secretBackend.secretService');
+}
+
 export function SettingsSection() {
   const { t } = useI18n();
   const { settings, updateSettings, info } = useAppState();
@@ -92,7 +104,7 @@ export function SettingsSection() {
           <dt>{t('settings.dataDir')}</dt>
           <dd><code>{info.dataDir}</code></dd>
           <dt>{t('settings.secretBackend')}</dt>
-          <dd>{info.secretBackend}</dd>
+          <dd data-testid="secret-backend">{secretBackendName(info.secretBackend, info.platform, t)}</dd>
           <dt>{t('settings.version')}</dt>
           <dd>{info.name} {info.version}</dd>
         </dl>
