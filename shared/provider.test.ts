@@ -77,6 +77,14 @@ test('presets agree with Thunderbird\'s ISP database wherever both know a domain
   assert.ok(compared >= 100, `${compared} domains compared`);
 });
 
+test('presets: Microsoft 365 is recognised by both of its MX forms', () => {
+  // Classic tenants: <domain>.mail.protection.outlook.com; tenants with DNSSEC/DANE: <domain>.<id>.mx.microsoft.
+  const m365 = byId.get('microsoft-365');
+  for (const mx of ['contoso-com.mail.protection.outlook.com', 'contoso-com.o-v1.mx.microsoft']) {
+    assert.ok(m365?.mxPatterns.some((p) => mx === p || mx.endsWith(`.${p}`)), mx);
+  }
+});
+
 test('presets: every requirement has words in German and English and a help link', () => {
   for (const p of file.providers) {
     assert.match(p.helpUrl, /^https:\/\//);
