@@ -1,5 +1,6 @@
 // Runs inside a private D-Bus session with GNOME Keyring (see keytar-secret-store.test.ts):
-// keytar for real, the accounts service over it, and the "no secret in plaintext" scan.
+// keytar for real, the accounts service over it, and the "no secret in plaintext" scan after
+// a real send (composition root, outbox, SMTP engine, test server).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { openDatabase } from '../store/database.js';
 import { createRepositories } from '../store/index.js';
 import { createAccountsService } from '../services/accounts-service.js';
-import { createSendLogService } from '../services/sendlog-service.js';
+import { createServices } from '../services/index.js';
+import { createDispatcher } from '../ipc/dispatcher.js';
+import { startTestSmtpServer } from '../testing/smtp-test-server.js';
 import type { SmtpSettings } from '../../shared/domain.js';
 import { KeytarSecretStore } from './keytar-secret-store.js';
 import { SECRET_SERVICE } from './secret-store.js';
@@ -82,12 +85,12 @@ test('accounts service: create with password, status, replace, delete removes th
   assert.equal((await service['accounts.list']()).length, 1);
 });
 
-test('after a full send path worth of writes, no form of the password is in the database files or any service result', async (t) => {
-  const dir = tempDir();
-  const db = openDatabase(dir);
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const secrets = new KeytarSecretStore();
-  const username = 'erika.mustermann@example.de';
+/** Every file under dir (the database, its WAL, attachment snapshots, staging), recursively. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+
+test('a real send through the outbox with the real keychain leaves no form of the password in the database, send log, transcript, events or IPC results', async (t) => {
+  const username = 'erika.mustermann@example.test';
   const password = 'Sehr-Geheim!Passw0rt-ß-7731';
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
   const b64url = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
@@ -95,89 +98,106 @@ test('after a full send path worth of writes, no form of the password is in the 
     password,
     b64(password),
     b64url(password),
+    // What AUTH PLAIN really sends (RFC 4616): [authzid] NUL authcid NUL password, base64.
     b64(`\0${username}\0${password}`),
     b64(`${username}\0${username}\0${password}`),
     Buffer.from(password, 'utf8').toString('hex'),
   ];
-  let received: string | undefined;
-  const accounts = createAccountsService({
-    db,
-    secrets,
-    testConnection: async (_s, pw) => {
-      received = pw;
-      return { ok: true, capabilities: { authMechanisms: ['PLAIN', 'LOGIN'], serverName: 'mx.example.de' } };
-    },
-  });
-  const log = createSendLogService({ db });
-  const repos = createRepositories(db);
+  const srv = await startTestSmtpServer({ secure: true, users: { [username]: password }, authMethods: ['PLAIN', 'LOGIN'] });
+  t.after(() => srv.close());
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The composition root with its default keychain: keytar against this session's GNOME Keyring.
+  const services = createServices({ dataDir: dir, appVersion: 'test', systemLanguage: 'de-DE' });
+  let closed = false;
+  t.after(async () => { if (!closed) await services.close(); });
+  assert.equal(services.secrets.backend, 'keytar');
+  const events: unknown[] = [];
+  services.events.subscribe((name, payload) => events.push({ name, payload }));
+  // Everything goes through the validating dispatcher, exactly as the renderer's calls do.
+  const dispatch = createDispatcher(services.service);
   const results: unknown[] = [];
-  const account = await accounts['accounts.create'](
-    { displayName: 'Erika Mustermann', address: username, host: 'smtp.example.de', port: 465, security: 'tls', username, authMechanism: 'PLAIN' },
-    password,
-  );
-  results.push(account);
-  results.push(await accounts['accounts.testConnection']({ accountId: account.id }));
-  assert.equal(received, password, 'the connection test got the password from the keychain');
+  const call = async (method: string, ...args: unknown[]): Promise<unknown> => {
+    const outcome = await dispatch(method, args);
+    results.push(outcome);
+    assert.ok(outcome.ok, `${method}: ${JSON.stringify(outcome)}`);
+    return outcome.value;
+  };
 
-  // What the outbox does around one send: draft, outbox row, transitions, send log, address history.
-  const draft = repos.drafts.save({ accountId: account.id, draft: { to: ['kunde@firma.example'], subject: 'Angebot', body: 'Guten Tag' } });
-  const entry = repos.outbox.create({ accountId: account.id, state: 'queued', draft: draft.draft, envelope: { from: username, to: ['kunde@firma.example'] }, messageId: '<a1@example.de>', size: 2048 });
-  repos.outbox.transition(entry.id, ['queued'], 'sending', { countAttempt: true });
-  const stored = await secrets.get(account.id, 'password');
-  // The engine receives the password here and redacts the AUTH exchange in its transcript.
-  const authLine = `AUTH PLAIN ${b64(`\0${username}\0${stored ?? ''}`)}`;
-  assert.ok(authLine.length > 20);
-  const transcript = [
-    { t: 0, dir: 'I' as const, phase: 'connect', line: 'connected to smtp.example.de:465 (TLSv1.3)' },
-    { t: 5, dir: 'S' as const, phase: 'greeting', line: '220 smtp.example.de ESMTP' },
-    { t: 6, dir: 'C' as const, phase: 'ehlo', line: 'EHLO client.example' },
-    { t: 9, dir: 'S' as const, phase: 'ehlo', line: '250-smtp.example.de\r\n250 AUTH PLAIN LOGIN' },
-    { t: 10, dir: 'C' as const, phase: 'auth', line: 'AUTH PLAIN ****' },
-    { t: 30, dir: 'S' as const, phase: 'auth', line: '235 2.7.0 Authentication successful' },
-    { t: 31, dir: 'C' as const, phase: 'mail', line: `MAIL FROM:<${username}> SIZE=2048` },
-    { t: 40, dir: 'S' as const, phase: 'data', line: '250 2.0.0 Ok: queued as 4F2A' },
-  ];
-  repos.outbox.transition(entry.id, ['sending'], 'sending', { endOfDataAt: Date.now() });
-  repos.outbox.transition(entry.id, ['sending'], 'sent', { endOfDataAt: null });
-  const logId = repos.sendLog.append({
-    time: Date.now(), accountId: account.id, outboxId: entry.id, envelopeFrom: username, recipients: ['kunde@firma.example'],
-    subject: 'Angebot', size: 2048, status: 'sent', results: [{ address: 'kunde@firma.example', accepted: true, code: 250, message: 'OK' }],
-    tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true }, timings: { connect: 5, auth: 20, total: 40 },
-    transcript, explanation: { outcome: 'sent' }, durationMs: 40,
-  });
-  repos.addressHistory.record([{ address: 'kunde@firma.example', name: 'Kunde' }]);
-  repos.drafts.delete(draft.id);
+  await call('settings.set', { undoSendSeconds: 0 });
+  const account = await call('accounts.create', {
+    displayName: 'Erika Mustermann', address: username, host: 'localhost', port: srv.port, security: 'tls',
+    username, authMechanism: 'PLAIN', extraCaPem: srv.caPem,
+  }, password) as { id: string; hasSecret: boolean };
+  assert.equal(account.hasSecret, true);
+  const keytar = (await import('keytar')).default;
+  assert.equal(await keytar.getPassword(SECRET_SERVICE, `${account.id}:password`), password, 'the password is in the real keychain');
+  t.after(() => keytar.deletePassword(SECRET_SERVICE, `${account.id}:password`));
 
-  results.push(await accounts['accounts.list']());
-  results.push(await accounts['accounts.update'](account.id, { signature: '-- \nErika' }));
-  results.push(await accounts['accounts.setDefault'](account.id));
-  results.push(await accounts['accounts.hasSecret'](account.id, 'password'));
-  results.push(await accounts['accounts.setSecret'](account.id, 'password', password));
-  results.push(await log['log.list']({ limit: 100 }));
-  results.push(await log['log.get'](logId));
-  results.push(await log['log.list']({ search: 'Angebot', limit: 100 }));
+  const tested = await call('accounts.testConnection', { accountId: account.id }) as { ok: boolean };
+  assert.equal(tested.ok, true);
+  const staged = await call('attachments.stage', { name: 'angebot.txt', dataBase64: b64('Angebot Nr. 4711\n') }) as { path: string };
+  await services.outbox.start();
+  const queued = await call('outbox.enqueue', {
+    from: { name: 'Erika Mustermann', address: username }, to: ['kunde@firma.example'], subject: 'Angebot', text: 'Guten Tag',
+    attachments: [{ path: staged.path, name: 'angebot.txt' }],
+  }, { accountId: account.id }) as { id: string };
+  const deadline = Date.now() + 30_000;
+  let state = '';
+  while (state !== 'sent') {
+    assert.ok(Date.now() < deadline, `not sent in time (state ${state})`);
+    await new Promise((r) => setTimeout(r, 20));
+    state = (await dispatch('outbox.get', [queued.id]) as { ok: boolean; value?: { state: string } }).value?.state ?? '';
+  }
+  results.push(await dispatch('outbox.get', [queued.id]));
 
+  // The server got the keychain's password through AUTH PLAIN: a leak, had there been one, was on this path.
+  assert.deepEqual(srv.authAttempts.filter((a) => a.ok).map((a) => [a.method, a.username, a.password]), [['PLAIN', username, password], ['PLAIN', username, password]]);
+  assert.equal(srv.messages.length, 1);
+
+  const page = await call('log.list', { limit: 100 }) as { entries: Array<{ id: number }> };
+  assert.equal(page.entries.length, 1);
+  const entryId = page.entries[0]?.id ?? 0;
+  const logged = await call('log.get', entryId) as { transcript: Array<{ phase: string; line: string }> };
+  await call('log.list', { search: 'Angebot', limit: 100 });
+  await call('accounts.list');
+  await call('outbox.list');
+  await call('app.info');
+  // The transcript is the engine's own, with its AUTH exchange in it (redacted), not a stand-in.
+  const authLines = logged.transcript.filter((l) => /^AUTH\b/i.test(l.line));
+  assert.ok(authLines.length > 0, `an AUTH line is in the transcript: ${JSON.stringify(logged.transcript.map((l) => l.line))}`);
+  assert.ok(logged.transcript.some((l) => l.line.startsWith('MAIL FROM')));
+  // The stored row as the repository reads it, beside what the contract returns.
+  const stored = createRepositories(services.db).sendLog.get(entryId);
+  assert.ok(stored);
+
+  const textOf = (label: string, value: unknown): void => {
+    const text = JSON.stringify(value);
+    for (const n of needles) assert.equal(text.includes(n), false, `${label} contains a form of the password (${n.slice(0, 4)}…)`);
+  };
+  textOf('an IPC result', results);
+  textOf('an event', events);
+  textOf('the send-log entry', stored);
+  textOf('the transcript', logged.transcript);
   const scanFiles = (label: string): void => {
-    const files = readdirSync(dir);
-    assert.ok(files.includes('postbote.sqlite'));
+    const files = filesUnder(dir);
+    assert.ok(files.some((f) => f.endsWith('postbote.sqlite')));
     for (const f of files) {
-      const bytes = readFileSync(join(dir, f));
+      const bytes = readFileSync(f);
       for (const n of needles) assert.equal(bytes.indexOf(Buffer.from(n, 'utf8')), -1, `${label}: ${f} contains a form of the password (${n.slice(0, 4)}…)`);
     }
   };
-  // While open, recent pages live in postbote.sqlite-wal: scan it too.
-  assert.ok(readdirSync(dir).includes('postbote.sqlite-wal'));
+  // While open, recent pages live in postbote.sqlite-wal: it is scanned too.
+  assert.ok(filesUnder(dir).some((f) => f.endsWith('postbote.sqlite-wal')));
   scanFiles('open');
-  const text = JSON.stringify(results);
-  for (const n of needles) assert.equal(text.includes(n), false, `a service result contains a form of the password (${n.slice(0, 4)}…)`);
-  db.close();
+  await services.close();
+  closed = true;
   scanFiles('closed');
 
-  // The scan itself works: the same bytes in the database are found.
+  // The scan has teeth: the same bytes planted in the database, or a transcript line carrying the payload, are found.
   const control = openDatabase(dir);
   control.sql.prepare('INSERT INTO settings (key, value_json) VALUES (?, ?)').run('control', JSON.stringify(needles[3]));
-  const found = readdirSync(dir).some((f) => readFileSync(join(dir, f)).indexOf(Buffer.from(needles[3] ?? '', 'utf8')) !== -1);
   control.close();
-  assert.equal(found, true, 'the scanner finds a planted AUTH PLAIN payload');
-  await secrets.delete(account.id, 'password');
+  assert.throws(() => scanFiles('control'), /contains a form of the password/);
+  assert.throws(() => textOf('control', [{ line: `AUTH PLAIN ${needles[3] ?? ''}` }]), /contains a form of the password/);
 });
