@@ -8,7 +8,9 @@ import type { Page } from 'playwright-core';
 import type { NewSendLogEntry, SendLogStatus } from '../shared/sendlog.js';
 import type { Services } from '../main/services/index.js';
 import { createSendLogRepository } from '../main/store/sendlog.js';
-import { explainPartialSuccess } from '../main/errors/explain.js';
+import { explainDeliveryError, explainPartialSuccess } from '../main/errors/explain.js';
+import { explainContextOf, providerHintOf } from '../main/delivery/pipeline.js';
+import { explanationToAppError, type Explanation } from '../shared/explanation.js';
 
 const require = createRequire(import.meta.url);
 let axeSource: string | undefined;
@@ -50,42 +52,144 @@ export async function seedAccount(services: Services, overrides: Partial<{ addre
 const subjects = ['Quarterly report', 'Übergabe Projekt Nordlicht', 'Lunch on Friday?', 'Rechnung 2026-0412', 'Re: Meeting notes', 'Photos from the trip', 'Vertragsentwurf', 'Invitation: kick-off'];
 const people = ['anna@example.org', 'ben@example.net', 'chris@firma.example', 'dora@example.com', 'emil@verein.example'];
 
-/** A realistic entry: transcript with C/S/I lines, timings, TLS and per-recipient results. */
+type RecipientResult = NonNullable<NewSendLogEntry['results']>[number];
+type TranscriptLine = NonNullable<NewSendLogEntry['transcript']>[number];
+
+const sampleServer = { host: 'smtp.example.org', port: 587, security: 'starttls' as const };
+const sampleTls = { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true, certificate: { subject: 'CN=smtp.example.org', issuer: 'CN=Example CA', validTo: 'Jan 1 2027' } };
+const greylisted = (address: string) => `<${address}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html`;
+
+/** What each recipient's RCPT got, per status: the server's real words for the failing cases. */
+function resultsFor(status: SendLogStatus, to: string[]): RecipientResult[] {
+  return to.map((address, n): RecipientResult => {
+    if (status === 'deferred') return { address, accepted: false, code: 451, enhancedCode: '4.7.1', message: greylisted(address) };
+    if (status === 'failed' || (status === 'sentWithWarnings' && n === 1)) {
+      return { address, accepted: false, code: 550, enhancedCode: '5.1.1', message: `<${address}>: Recipient address rejected: User unknown in virtual mailbox table` };
+    }
+    return { address, accepted: true, code: 250, enhancedCode: '2.1.5', message: 'Ok' };
+  });
+}
+
+/**
+ * The explanation the outbox would store for this outcome, made by the real explainer from the
+ * error the engine raises in that case (every recipient refused, a lost connection after the
+ * final dot), so the detail pane shows what people really get. Cached: the send-log tests
+ * seed tens of thousands of entries with a handful of distinct outcomes.
+ */
+const explanations = new Map<string, Explanation | null>();
+function explanationFor(status: SendLogStatus, results: RecipientResult[]): Explanation | null {
+  const key = `${status}|${results.map((r) => r.address).join(',')}`;
+  if (explanations.has(key)) return explanations.get(key) ?? null;
+  const context = explainContextOf(sampleServer);
+  const first = results[0];
+  const everyRecipientRefused = (): Explanation => explainDeliveryError({
+    detail: {
+      phase: 'rcpt', cause: 'reply', recipients: results.map((r) => r.address),
+      message: `every recipient was refused; no message was sent (${results.map((r) => `${r.address}: ${r.code}`).join(', ')})`,
+      serverText: results.map((r) => `${r.address}: ${r.message}`).join('\n'),
+      ...(first ? { code: first.code } : {}), ...(first?.enhancedCode ? { enhancedCode: first.enhancedCode } : {}),
+    },
+  }, context);
+  const explanation = status === 'sentWithWarnings' ? explainPartialSuccess(results, context)
+    : status === 'deferred' || status === 'failed' ? everyRecipientRefused()
+    : status === 'unconfirmed' ? explainDeliveryError({
+      detail: { phase: 'data', cause: 'network', systemCode: 'ECONNRESET', message: 'the connection closed after the whole message was sent and before the server confirmed it (after the whole message was sent: it may have been delivered)' },
+      mayHaveBeenDelivered: true,
+    }, context)
+    : null;
+  explanations.set(key, explanation);
+  return explanation;
+}
+
+/** The conversation up to the outcome: greeting, STARTTLS, AUTH, then MAIL/RCPT and, where the message went, DATA. */
+function transcriptFor(status: SendLogStatus, results: RecipientResult[]): TranscriptLine[] {
+  const lines: TranscriptLine[] = [
+    { t: 0, dir: 'I', phase: 'connect', line: 'Connected to smtp.example.org:587 (203.0.113.7)' },
+    { t: 10, dir: 'S', phase: 'greeting', line: '220 smtp.example.org ESMTP ready' },
+    { t: 11, dir: 'C', phase: 'ehlo', line: 'EHLO postbote.local' },
+    { t: 16, dir: 'S', phase: 'ehlo', line: '250-smtp.example.org\n250-SIZE 10485760\n250-STARTTLS\n250 PIPELINING' },
+    { t: 17, dir: 'C', phase: 'starttls', line: 'STARTTLS' },
+    { t: 20, dir: 'S', phase: 'starttls', line: '220 2.0.0 Ready to start TLS' },
+    { t: 58, dir: 'I', phase: 'tls', line: 'TLS established: TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified' },
+    { t: 60, dir: 'C', phase: 'auth', line: 'AUTH PLAIN ********' },
+    { t: 100, dir: 'S', phase: 'auth', line: '235 2.7.0 Authentication successful' },
+    { t: 101, dir: 'C', phase: 'mail', line: 'MAIL FROM:<erika@example.org> SIZE=4096' },
+    ...results.map((r, n): TranscriptLine => ({ t: 102 + n, dir: 'C', phase: 'rcpt', line: `RCPT TO:<${r.address}>` })),
+    { t: 110, dir: 'S', phase: 'mail', line: '250 2.1.0 Ok' },
+    ...results.map((r, n): TranscriptLine => ({ t: 111 + n, dir: 'S', phase: 'rcpt', line: `${r.code} ${r.enhancedCode ?? ''} ${r.message}`.replace(/ {2}/, ' ') })),
+  ];
+  if (!results.some((r) => r.accepted)) {
+    lines.push({ t: 115, dir: 'C', phase: 'rset', line: 'RSET' }, { t: 118, dir: 'S', phase: 'rset', line: '250 2.0.0 Ok' });
+  } else if (status === 'unconfirmed') {
+    lines.push(
+      { t: 120, dir: 'C', phase: 'data', line: 'DATA' },
+      { t: 124, dir: 'S', phase: 'data', line: '354 End data with <CR><LF>.<CR><LF>' },
+      { t: 176, dir: 'I', phase: 'data', line: 'Message sent (4096 bytes); waiting for the server to confirm it' },
+      { t: 30176, dir: 'I', phase: 'data', line: 'The connection was closed (ECONNRESET) before the server confirmed the message' },
+    );
+  } else {
+    lines.push(
+      { t: 120, dir: 'C', phase: 'data', line: 'DATA' },
+      { t: 124, dir: 'S', phase: 'data', line: '354 End data with <CR><LF>.<CR><LF>' },
+      { t: 180, dir: 'S', phase: 'data', line: '250 2.0.0 Ok: queued as 4Xk2' },
+    );
+  }
+  return lines;
+}
+
+/**
+ * A realistic entry: transcript with C/S/I lines, timings, TLS and per-recipient results; the
+ * failing ones (partly sent, delayed, not sent, may have been sent) with the server's replies
+ * and the explanation the real explainer gives for them, stored as the outbox stores it.
+ */
 export function sampleLogEntry(i: number, accountId: string | null, time: number): NewSendLogEntry {
   const statuses: SendLogStatus[] = ['sent', 'sent', 'sent', 'sentWithWarnings', 'deferred', 'failed', 'sent', 'unconfirmed'];
   const status = statuses[i % statuses.length] ?? 'sent';
   const to = [people[i % people.length] ?? 'a@example.org', people[(i + 2) % people.length] ?? 'b@example.org'];
-  const refused = status === 'sentWithWarnings' ? [to[1] ?? ''] : status === 'failed' ? to : [];
+  const results = resultsFor(status, to);
+  const explanation = explanationFor(status, results);
+  const delivered = results.some((r) => r.accepted);
   return {
     time, accountId, outboxId: null, envelopeFrom: 'erika@example.org', recipients: to,
     subject: `${subjects[i % subjects.length]} #${i}`, size: 2048 + (i % 50) * 1024, status,
-    errorText: refused.length ? `550 5.1.1 <${refused[0]}>: Recipient address rejected` : null, durationMs: 180 + (i % 40),
-    results: to.map((address) => refused.includes(address)
-      ? { address, accepted: false, code: 550, enhancedCode: '5.1.1', message: 'Recipient address rejected: User unknown' }
-      : { address, accepted: true, code: 250, enhancedCode: '2.1.5', message: 'OK' }),
-    tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true, certificate: { subject: 'CN=smtp.example.org', issuer: 'CN=Example CA', validTo: 'Jan 1 2027' } },
-    timings: { connect: 12, tls: 38, ehlo: 6, auth: 41, mail: 4, rcpt: 9, data: 60 },
+    // As appendSendLog writes them: the kind and the engine's words; the AppError except for a partial success.
+    errorText: explanation ? `${explanation.kind}: ${explanation.technical.message}` : null,
+    durationMs: status === 'unconfirmed' ? 30_176 + (i % 40) : 180 + (i % 40),
+    results,
+    tls: sampleTls,
+    timings: delivered ? { connect: 12, tls: 38, ehlo: 6, auth: 41, mail: 4, rcpt: 9, data: status === 'unconfirmed' ? 30_052 : 60 } : { connect: 12, tls: 38, ehlo: 6, auth: 41, mail: 4, rcpt: 9 },
+    transcript: transcriptFor(status, results),
+    explanation: explanation as unknown as Record<string, unknown> | null,
+    error: explanation && status !== 'sentWithWarnings' ? explanationToAppError(explanation) : null,
+  };
+}
+
+/**
+ * A sign-in Gmail refused (the stored password is the normal one, not an app password): the
+ * explanation carries Gmail's help page as an action, as the real explainer words it.
+ */
+export function gmailSignInRefusedEntry(accountId: string | null, time: number, subject: string): NewSendLogEntry {
+  const server = { host: 'smtp.gmail.com', port: 465, security: 'tls' as const };
+  const serverText = '5.7.8 Username and Password not accepted. For more information, go to\n5.7.8  https://support.google.com/mail/?p=BadCredentials a640c23a62f3a-ab7 - gsmtp';
+  const explanation = explainDeliveryError({
+    detail: { phase: 'auth', cause: 'reply', code: 535, enhancedCode: '5.7.8', serverText, message: 'the server refused the sign-in: server replied 535 5.7.8 Username and Password not accepted.' },
+  }, explainContextOf(server, providerHintOf('gmail')));
+  return {
+    time, accountId, outboxId: null, envelopeFrom: 'erika.mustermann@gmail.com', recipients: ['anna@example.org'], subject, size: 3_100,
+    status: 'failed', errorText: `${explanation.kind}: ${explanation.technical.message}`, durationMs: 412, results: [],
+    tls: { ...sampleTls, certificate: { subject: 'CN=smtp.gmail.com', issuer: 'CN=WR2, O=Google Trust Services', validTo: 'Jan 1 2027' } },
+    timings: { connect: 18, tls: 44, ehlo: 20, auth: 310 },
     transcript: [
-      { t: 0, dir: 'I', phase: 'connect', line: 'Connected to smtp.example.org:587 (203.0.113.7)' },
-      { t: 10, dir: 'S', phase: 'greeting', line: '220 smtp.example.org ESMTP ready' },
-      { t: 11, dir: 'C', phase: 'ehlo', line: 'EHLO postbote.local' },
-      { t: 16, dir: 'S', phase: 'ehlo', line: '250-smtp.example.org\n250-SIZE 10485760\n250-STARTTLS\n250 PIPELINING' },
-      { t: 17, dir: 'C', phase: 'starttls', line: 'STARTTLS' },
-      { t: 20, dir: 'S', phase: 'starttls', line: '220 2.0.0 Ready to start TLS' },
-      { t: 58, dir: 'I', phase: 'tls', line: 'TLS established: TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified' },
-      { t: 60, dir: 'C', phase: 'auth', line: 'AUTH PLAIN ********' },
-      { t: 100, dir: 'S', phase: 'auth', line: '235 2.7.0 Authentication successful' },
-      { t: 101, dir: 'C', phase: 'mail', line: 'MAIL FROM:<erika@example.org> SIZE=4096' },
-      ...to.map((address, n) => ({ t: 102 + n, dir: 'C' as const, phase: 'rcpt', line: `RCPT TO:<${address}>` })),
-      { t: 110, dir: 'S', phase: 'mail', line: '250 2.1.0 Ok' },
-      ...to.map((address, n) => ({ t: 111 + n, dir: 'S' as const, phase: 'rcpt', line: refused.includes(address) ? `550 5.1.1 <${address}>: Recipient address rejected` : '250 2.1.5 Ok' })),
-      { t: 120, dir: 'C', phase: 'data', line: 'DATA' },
-      { t: 180, dir: 'S', phase: 'data', line: '250 2.0.0 Ok: queued as 4Xk2' },
+      { t: 0, dir: 'I', phase: 'connect', line: 'Connected to smtp.gmail.com:465 (142.250.27.108)' },
+      { t: 62, dir: 'I', phase: 'tls', line: 'TLS established: TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified' },
+      { t: 80, dir: 'S', phase: 'greeting', line: '220 smtp.gmail.com ESMTP a640c23a62f3a-ab7 - gsmtp' },
+      { t: 81, dir: 'C', phase: 'ehlo', line: 'EHLO postbote.local' },
+      { t: 100, dir: 'S', phase: 'ehlo', line: '250-smtp.gmail.com at your service\n250-SIZE 35882577\n250-8BITMIME\n250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH\n250-ENHANCEDSTATUSCODES\n250-PIPELINING\n250-CHUNKING\n250 SMTPUTF8' },
+      { t: 101, dir: 'C', phase: 'auth', line: 'AUTH PLAIN ********' },
+      { t: 411, dir: 'S', phase: 'auth', line: `535-${serverText.replace('\n', '\n535 ')}` },
     ],
-    explanation: refused.length > 0 ? explainPartialSuccess(to.map((address) => refused.includes(address)
-      ? { address, accepted: false, code: 550, enhancedCode: '5.1.1', message: 'Recipient address rejected: User unknown' }
-      : { address, accepted: true, code: 250, enhancedCode: '2.1.5', message: 'OK' }), { account: { host: 'smtp.example.org', port: 587, security: 'starttls' } }) : null,
-    error: null,
+    explanation: explanation as unknown as Record<string, unknown>,
+    error: explanationToAppError(explanation),
   };
 }
 
@@ -95,6 +199,24 @@ export function seedLog(services: Services, n: number, accountId: string | null,
   services.db.transaction(() => {
     for (let i = 0; i < n; i++) repo.append(sampleLogEntry(i, accountId, now - (n - i) * 60_000));
   });
+}
+
+/**
+ * Errors the page reports from now on: uncaught exceptions and console errors, which in
+ * Chromium include Content-Security-Policy violations ("Refused to …"). The harness only
+ * prints its own list when the page closes; this one lets a test fail on them. Attach right
+ * after opening and reload, so the start-up is watched too.
+ */
+export function watchPageErrors(page: Page): { errors: string[]; assertNone(what: string): void } {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  return {
+    errors,
+    assertNone(what) {
+      if (errors.length > 0) throw new Error(`${what}: the page reported errors:\n${errors.join('\n')}`);
+    },
+  };
 }
 
 export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15000): Promise<T> {

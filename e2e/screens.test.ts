@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnless } from '../main/testing/environment.js';
-import { describeViolations, seedAccount, seedLog, seriousAxeViolations } from './fixtures.js';
+import { createSendLogRepository } from '../main/store/sendlog.js';
+import { describeViolations, gmailSignInRefusedEntry, seedAccount, seedLog, seriousAxeViolations, watchPageErrors } from './fixtures.js';
 import { useAppSuite, type AppPage } from './harness.js';
 
 const suite = useAppSuite();
@@ -27,7 +28,17 @@ for (const lang of ['de', 'en'] as const) {
       const found: string[] = [];
       const tag = `${lang}-${colorScheme}`;
       const { page } = app;
+      const pageErrors = watchPageErrors(page);
       try {
+        await app.reload(); // with the error watch from the first paint on
+        // An empty send log: the list says so, the detail pane does not ask to pick an entry.
+        await page.locator('nav button[data-section="log"]').click();
+        await page.locator('.log-list .empty').waitFor();
+        const emptyDetail = await page.locator('.log-detail').innerText();
+        assert.doesNotMatch(emptyDetail, lang === 'de' ? /Wählen Sie einen Eintrag/ : /Pick an entry/);
+        assert.match(emptyDetail, lang === 'de' ? /Hier steht zu jedem Eintrag/ : /Here each entry shows/);
+        await check(app, `log-empty-${tag}`, found);
+
         // First run: no account yet → the wizard.
         await page.locator('nav button[data-section="accounts"]').click();
         await page.locator('.wizard').first().waitFor();
@@ -44,6 +55,9 @@ for (const lang of ['de', 'en'] as const) {
         const account = await seedAccount(app.services, { signature: lang === 'de' ? 'Viele Grüße\nErika' : 'Best regards,\nErika' });
         await seedAccount(app.services, { address: 'erika.m@firma.example', displayName: 'Erika M. (Firma)', host: 'mail.firma.example', port: 465 });
         seedLog(app.services, 240, account.id);
+        // Older than the rest: a sign-in Gmail refused, whose explanation links Gmail's help page.
+        const gmailSubject = lang === 'de' ? 'Anmeldung bei Gmail abgelehnt' : 'Gmail refused the sign-in';
+        createSendLogRepository(app.services.db).append(gmailSignInRefusedEntry(null, Date.now() - 300 * 60_000, gmailSubject));
         await app.services.service['drafts.save']({ draft: { accountId: account.id, to: ['anna@example.org'], cc: [], bcc: [], subject: lang === 'de' ? 'Angebot für den Sommer' : 'Summer offer', mode: 'plain', text: 'Hallo Anna,\n\nanbei…', html: '', attachments: [] } });
         await app.reload();
 
@@ -60,6 +74,14 @@ for (const lang of ['de', 'en'] as const) {
         await page.locator('.rich-editor__body').waitFor();
         await page.getByRole('button', { name: lang === 'de' ? 'Später senden' : 'Send later' }).click();
         await page.locator('.popover').waitFor();
+        // The picker speaks the person's date and time format, not the browser's.
+        const laterDate = page.getByLabel(lang === 'de' ? 'Datum' : 'Date', { exact: true });
+        const laterTime = page.getByLabel(lang === 'de' ? 'Uhrzeit' : 'Time', { exact: true });
+        assert.equal(await laterDate.getAttribute('placeholder'), lang === 'de' ? 'TT.MM.JJJJ' : 'DD/MM/YYYY');
+        assert.equal(await laterTime.getAttribute('placeholder'), 'HH:MM', 'German and British English read the 24-hour clock');
+        assert.equal(await page.locator('.popover input[type="datetime-local"]').count(), 0);
+        const choiceTimes = await page.locator('.popover__item .muted').allInnerTexts();
+        assert.equal(new Set(choiceTimes).size, choiceTimes.length, `no two quick choices at the same moment: ${choiceTimes.join(' | ')}`);
         await check(app, `compose-send-later-${tag}`, found);
         await page.keyboard.press('Escape');
         await page.locator('button[aria-controls="drafts-panel"]').click();
@@ -87,7 +109,44 @@ for (const lang of ['de', 'en'] as const) {
         await page.locator('.log-row').first().waitFor();
         await page.locator('.log-row').nth(3).click();
         await page.locator('.transcript').waitFor();
+        // A delayed entry opens with its explanation, then the recipients' replies.
+        await page.locator('.log-detail .explanation').waitFor();
+        assert.match(await page.locator('.log-detail .badge').first().innerText(), lang === 'de' ? /Verzögert/ : /Delayed/);
+        const replies = await page.locator('.log-detail .results').innerText();
+        assert.match(replies, /451 4\.7\.1/);
+        assert.match(replies, lang === 'de' ? /Zurückgestellt/ : /Postponed/, 'a 4xx reply turns a recipient away for now, it does not refuse it');
+        // The sharing tools have their own place: they do not cover the status badge.
+        const badgeBox = await page.locator('.log-detail__bar .badge').boundingBox();
+        const toolsBox = await page.locator('.log-detail__tools').boundingBox();
+        assert.ok(badgeBox && toolsBox, 'badge and tools are shown');
+        const overlap = badgeBox.x < toolsBox.x + toolsBox.width && toolsBox.x < badgeBox.x + badgeBox.width
+          && badgeBox.y < toolsBox.y + toolsBox.height && toolsBox.y < badgeBox.y + badgeBox.height;
+        assert.equal(overlap, false, `the tools (${JSON.stringify(toolsBox)}) do not overlap the badge (${JSON.stringify(badgeBox)})`);
         await check(app, `log-${tag}`, found);
+        // Every failing kind the list shows opens explanation first.
+        for (const [status, count] of [['failed', 31], ['unconfirmed', 30], ['sentWithWarnings', 30]] as const) {
+          await page.getByLabel('Status').selectOption(status);
+          await page.locator('.log-list__count').filter({ hasText: new RegExp(`^${count} `) }).waitFor();
+          await page.locator('.log-row').first().click();
+          await page.locator('.log-detail .explanation').waitFor();
+          const first = await page.locator('.log-detail__inner > *').evaluateAll((nodes) => nodes.map((n) => n.className));
+          assert.ok(first[1]?.includes('explanation'), `${status}: the explanation comes right after the heading (${first.join(', ')})`);
+          if (status === 'failed') await check(app, `log-failed-${tag}`, found);
+        }
+        await page.getByLabel('Status').selectOption('');
+
+        // A web address in an explanation is a link that opens outside the app.
+        await page.locator('input[type="search"]').fill(gmailSubject);
+        await page.locator('.log-list__count').filter({ hasText: /^1 / }).waitFor();
+        await page.locator('.log-row').first().click();
+        const help = page.locator('.log-detail .explanation__actions a[href="https://support.google.com/accounts/answer/185833"]');
+        await help.waitFor();
+        assert.equal(await help.getAttribute('target'), '_blank');
+        assert.equal(await help.getAttribute('rel'), 'noreferrer');
+        assert.match(await page.locator('.log-detail .explanation__actions').innerText(), /app[- ]?passwor/i);
+        await check(app, `log-explanation-link-${tag}`, found);
+        await page.locator('input[type="search"]').fill('');
+        await page.locator('.log-list__count').filter({ hasText: /^241 / }).waitFor();
         // Full-text search and the status filter narrow the list.
         await page.locator('input[type="search"]').fill('Rechnung');
         await page.locator('.log-list__count').filter({ hasText: /^30 / }).waitFor();
@@ -109,14 +168,14 @@ for (const lang of ['de', 'en'] as const) {
         await fromDate.press('ArrowDown');
         await fromDate.press('ArrowDown');
         assert.equal(await fromDate.inputValue(), typed(day(-1)), 'two days back, shown as the person writes dates');
-        await page.locator('.log-list__count').filter({ hasText: /^240 / }).waitFor();
+        await page.locator('.log-list__count').filter({ hasText: /^241 / }).waitFor();
         await fromDate.fill(lang === 'de' ? '31.02.2025' : '31/02/2025');
         await fromDate.press('Tab');
         const dateError = page.locator('.date-error');
         await dateError.waitFor();
         assert.match(await dateError.innerText(), lang === 'de' ? /TT\.MM\.JJJJ/ : /DD\/MM\/YYYY/);
         assert.equal(await fromDate.getAttribute('aria-invalid'), 'true');
-        await page.locator('.log-list__count').filter({ hasText: /^240 / }).waitFor(); // the last good date still filters
+        await page.locator('.log-list__count').filter({ hasText: /^241 / }).waitFor(); // the last good date still filters
         await check(app, `log-date-invalid-${tag}`, found);
         await fromDate.fill('');
         await fromDate.press('Tab');
@@ -135,9 +194,16 @@ for (const lang of ['de', 'en'] as const) {
 
         await page.locator('nav button[data-section="settings"]').click();
         await page.locator('main h1').waitFor();
+        // The keychain by the name the system gives it, not the library's.
+        const backend = await page.getByTestId('secret-backend').innerText();
+        if (process.platform === 'linux' && app.services.secrets.backend === 'keytar') {
+          assert.equal(backend, lang === 'de' ? 'GNOME-Schlüsselbund / Secret Service' : 'GNOME Keyring / Secret Service');
+        }
+        assert.doesNotMatch(backend, /keytar/);
         await check(app, `settings-${tag}`, found);
 
         assert.deepEqual(found, [], found.join('\n\n'));
+        pageErrors.assertNone(`every screen in ${tag}`);
       } finally {
         await app.close();
       }

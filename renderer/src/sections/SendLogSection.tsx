@@ -203,9 +203,10 @@ export function SendLogSection(_props: SectionProps) {
             loadedCount={log.current.count} total={total} shift={shift} active={active} selected={selected} onActive={setActive} onPick={pick} want={want} />
         </div>
         <div className="log-detail card" aria-live="polite">
-          {selected === null ? (
-            <div className="empty"><Icon name="log" size={28} /><p>{t('log.pickOne')}</p></div>
-          ) : <LogDetail id={selected} accountName={accountName} />}
+          {selected !== null ? <LogDetail id={selected} accountName={accountName} />
+            : loading ? null
+            : total === 0 ? <div className="empty empty--quiet"><p className="muted">{t('log.detail.emptyLog')}</p></div>
+            : <div className="empty"><Icon name="log" size={28} /><p>{t('log.pickOne')}</p></div>}
         </div>
       </div>
     </div>
@@ -368,6 +369,14 @@ function download(name: string, type: string, content: string) {
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A 4xx reply turns a recipient away for now (greylisting, a full queue), which is not the refusal a 5xx is. */
+function RecipientVerdict({ accepted, code }: { accepted: boolean; code: number }) {
+  const { t } = useI18n();
+  if (accepted) return <span className="badge badge--success">{t('log.detail.accepted')}</span>;
+  if (code >= 400 && code < 500) return <span className="badge badge--warning">{t('log.detail.postponed')}</span>;
+  return <span className="badge badge--danger">{t('log.detail.refused')}</span>;
+}
+
 /** Memoised: a page arriving in the list does not re-render the entry being read. */
 const LogDetail = memo(function LogDetail({ id, accountName }: { id: number; accountName(id: string | null): string }) {
   const i18n = useI18n();
@@ -390,16 +399,16 @@ const LogDetail = memo(function LogDetail({ id, accountName }: { id: number; acc
   return (
     <article className="log-detail__inner" aria-labelledby="log-detail-title">
       <header className="log-detail__head">
-        <div>
+        <div className="log-detail__bar">
           <span className={`badge badge--${stateTone(entry.status)}`}>{t(`state.${entry.status}`)}</span>
-          <h2 id="log-detail-title">{entry.subject || t('compose.noSubject')}</h2>
-          <p className="muted">{formatDateTime(entry.time)} · {accountName(entry.accountId) || entry.envelopeFrom}{entry.size !== null ? ` · ${formatBytes(entry.size)}` : ''}{entry.durationMs !== null ? ` · ${entry.durationMs} ms` : ''}</p>
-        </div>
-        <div className="log-detail__tools">
+          <div className="log-detail__tools" role="group" aria-label={t('log.detail.tools')}>
           <button type="button" className="btn btn--small" onClick={() => { void navigator.clipboard.writeText(text()).then(() => toasts.show({ tone: 'success', title: t('log.copied') }), () => toasts.show({ tone: 'error', title: t('log.copyFailed') })); }}>{t('log.copy')}</button>
           <button type="button" className="btn btn--small" onClick={() => download(`postbote-log-${entry.id}.txt`, 'text/plain;charset=utf-8', text())}>{t('log.exportText')}</button>
           <button type="button" className="btn btn--small" onClick={() => download(`postbote-log-${entry.id}.json`, 'application/json', JSON.stringify(entry, null, 2))}>{t('log.exportJson')}</button>
+          </div>
         </div>
+        <h2 id="log-detail-title">{entry.subject || t('compose.noSubject')}</h2>
+        <p className="muted">{formatDateTime(entry.time)} · {accountName(entry.accountId) || entry.envelopeFrom}{entry.size !== null ? ` · ${formatBytes(entry.size)}` : ''}{entry.durationMs !== null ? ` · ${entry.durationMs} ms` : ''}</p>
       </header>
 
       {entry.explanation || entry.error ? <ExplanationView explanation={entry.explanation} error={entry.error} /> : null}
@@ -413,7 +422,7 @@ const LogDetail = memo(function LogDetail({ id, accountName }: { id: number; acc
               {entry.results.map((r) => (
                 <tr key={r.address} className={r.accepted ? 'results__ok' : 'results__refused'}>
                   <td>{r.address}</td>
-                  <td><span className={`badge badge--${r.accepted ? 'success' : 'danger'}`}>{t(r.accepted ? 'log.detail.accepted' : 'log.detail.refused')}</span></td>
+                  <td><RecipientVerdict accepted={r.accepted} code={r.code} /></td>
                   <td className="mono">{r.code}{r.enhancedCode ? ` ${r.enhancedCode}` : ''} {r.message}</td>
                 </tr>
               ))}
