@@ -170,3 +170,86 @@ export class Base64LineEncoder {
     return out;
   }
 }
+
+/**
+ * Streaming line-ending normaliser for parts sent as they are (7bit/8bit): CRLF, bare CR and
+ * bare LF all become CRLF, so the size after normalising is known from one pass, and it notes
+ * what decides whether the bytes may travel unencoded at all: 8-bit bytes, NUL, the longest
+ * line (RFC 5322: at most 998 octets), and any line that starts with `watch` (a boundary).
+ */
+export class CrlfNormaliser {
+  /** Bytes taken in and given out so far. */
+  bytesIn = 0;
+  bytesOut = 0;
+  eightBit = false;
+  nul = false;
+  longestLine = 0;
+  /** A line began with `watch`. */
+  watchSeen = false;
+  private lineLength = 0;
+  private watchMatching = true;
+  private pendingCr = false;
+
+  constructor(private readonly watch: Uint8Array = EMPTY) {}
+
+  push(chunk: Uint8Array): Buffer {
+    this.bytesIn += chunk.length;
+    // At worst every byte is a bare CR or LF that doubles, plus a CR held back from the last chunk.
+    const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
+    let pos = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] ?? 0;
+      if (this.pendingCr) {
+        this.pendingCr = false;
+        out[pos++] = 0x0d;
+        out[pos++] = 0x0a;
+        this.endLine();
+        if (b === 0x0a) continue;
+      }
+      if (b === 0x0d) {
+        this.pendingCr = true;
+        continue;
+      }
+      if (b === 0x0a) {
+        out[pos++] = 0x0d;
+        out[pos++] = 0x0a;
+        this.endLine();
+        continue;
+      }
+      out[pos++] = b;
+      if (b >= 0x80) this.eightBit = true;
+      else if (b === 0) this.nul = true;
+      if (this.watchMatching && this.watch.length > 0 && this.lineLength < this.watch.length) {
+        if (this.watch[this.lineLength] !== b) this.watchMatching = false;
+        else if (this.lineLength === this.watch.length - 1) this.watchSeen = true;
+      }
+      this.lineLength++;
+    }
+    this.bytesOut += pos;
+    return out.subarray(0, pos);
+  }
+
+  /** The longest line so far, counting the line still open. */
+  get longestSoFar(): number {
+    return Math.max(this.longestLine, this.lineLength);
+  }
+
+  /** The rest: a CR held back at the very end becomes a line break of its own. */
+  end(): Buffer {
+    let out = EMPTY;
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      out = Buffer.from('\r\n', 'latin1');
+      this.bytesOut += 2;
+      this.endLine();
+    }
+    this.longestLine = Math.max(this.longestLine, this.lineLength);
+    return out;
+  }
+
+  private endLine(): void {
+    this.longestLine = Math.max(this.longestLine, this.lineLength);
+    this.lineLength = 0;
+    this.watchMatching = true;
+  }
+}

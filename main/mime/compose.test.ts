@@ -4,13 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import fc from 'fast-check';
 import { composeMessage, type ComposeOptions, type ComposedMessage } from './compose.js';
 import { ComposeError } from './errors.js';
 import type { MessageDraftInput } from '../../shared/message.js';
+import { translate } from '../../shared/i18n/index.js';
 import { toAsciiDomain } from '../../shared/address.js';
 import { checkBytes, normText, parseWithMailparser, parseWithPython, sha256, writeMessage, type PyMessage } from './test-support/roundtrip.js';
 
@@ -47,7 +48,13 @@ interface Case {
   draft: () => MessageDraftInput;
   options?: Partial<ComposeOptions>;
   /** Attachments expected, in order, by the file key used in makeFile and the name shown. */
-  attachments?: Array<{ key: string; name: string; contentType: string; cid?: string }>;
+  attachments?: Array<{
+    key: string; name: string; contentType: string; cid?: string;
+    /** The charset parameter the part must carry (text/*); null: none. */
+    charset?: string | null;
+    /** A forwarded message: what Python must read inside it (it parses message/rfc822 into a message). */
+    embedded?: { subject: string; text: string };
+  }>;
   expectText?: string;
   expectHtml?: string;
   expectEncoding?: string;
@@ -109,7 +116,7 @@ const cases: Case[] = [
   {
     name: 'a zero-byte attachment',
     draft: () => ({ from: FROM, to: 'a@example.com', subject: 'empty file', text: 'see attached', attachments: [{ path: files['empty']?.path ?? '' }] }),
-    attachments: [{ key: 'empty', name: 'empty.txt', contentType: 'text/plain' }],
+    attachments: [{ key: 'empty', name: 'empty.txt', contentType: 'text/plain', charset: 'utf-8' }],
     expectText: 'see attached',
   },
   {
@@ -160,7 +167,7 @@ const cases: Case[] = [
       attachments: [{ path: files['cjk']?.path ?? '', name: '報告書 2026年.txt' }],
     }),
     options: { eightBitMime: false },
-    attachments: [{ key: 'cjk', name: '報告書 2026年.txt', contentType: 'text/plain' }],
+    attachments: [{ key: 'cjk', name: '報告書 2026年.txt', contentType: 'text/plain', charset: 'utf-8' }],
     expectText: 'שלום עולם\nمرحبا بالعالم\n你好，世界。这是一个测试。\nこんにちは世界',
     expectEncoding: 'quoted-printable',
   },
@@ -183,6 +190,21 @@ const cases: Case[] = [
     expectText: 'ok',
   },
   {
+    name: 'a forwarded message (message/rfc822: as it is, never base64) and a text file that is not UTF-8',
+    draft: () => ({
+      from: FROM,
+      to: 'a@example.com',
+      subject: 'Fwd: Grüße',
+      text: 'see the forwarded message',
+      attachments: [{ path: files['fwd']?.path ?? '', name: 'Weitergeleitet – Grüße.eml' }, { path: files['latin1']?.path ?? '', name: 'alt.txt' }],
+    }),
+    attachments: [
+      { key: 'fwd', name: 'Weitergeleitet – Grüße.eml', contentType: 'message/rfc822', embedded: { subject: 'Grüße aus Köln', text: 'Hallo Bob,\nschöne Grüße.\n.\nFrom here on\nEnde' } },
+      { key: 'latin1', name: 'alt.txt', contentType: 'text/plain', charset: null },
+    ],
+    expectText: 'see the forwarded message',
+  },
+  {
     name: 'a non-ASCII local part with SMTPUTF8',
     draft: () => ({ from: { name: 'Jörg', address: 'jörg@bücher.example' }, to: 'δοκιμή@παράδειγμα.δοκιμή', subject: 'utf8', text: 'x' }),
     options: { smtpUtf8: true },
@@ -200,6 +222,13 @@ before(async () => {
   await makeFile('logo', pngBytes);
   await makeFile('pic2', randomBytes(777));
   await makeFile('cjk', Buffer.from('報告書\n内容です。\n', 'utf8'));
+  await makeFile('latin1', Buffer.from('Gr\xfc\xdfe aus K\xf6ln\n', 'latin1'));
+  // A saved message with LF line ends, a bare CR, 8-bit UTF-8 in header and body, and a line
+  // that is only a dot. It travels with its line ends made CRLF: that is what both parsers see.
+  const forwarded = Buffer.from('From: Anna <anna@example.org>\nTo: bob@example.com\nSubject: Grüße aus Köln\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nHallo Bob,\r\nschöne Grüße.\r.\nFrom here on\nEnde\n', 'utf8');
+  await makeFile('fwd', forwarded);
+  const onTheWire = Buffer.from(forwarded.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n'), 'latin1');
+  files['fwd'] = { path: files['fwd']?.path ?? '', sha: sha256(onTheWire), size: onTheWire.length };
   for (let k = 0; k < 20; k++) await makeFile(`many${k}`, randomBytes(k * 97));
   // File names for "many" come from the path: rename by writing with the expected names.
   for (let k = 0; k < 20; k++) {
@@ -310,7 +339,14 @@ describe('composeMessage: every corpus message parses back identically with mail
         assert.ok(p);
         assert.equal(p.filename, e.name);
         assert.equal(p.contentType, e.contentType);
-        assert.equal(p.sha256, f.sha, `python sha256 of ${e.name}`);
+        if (e.embedded) {
+          // Python parses a forwarded message into a message: compare what it read inside.
+          assert.ok(p.cte === '7bit' || p.cte === '8bit', `message/rfc822 travels as it is, not ${p.cte}`);
+          assert.equal(p.embedded?.subject, e.embedded.subject);
+          assert.equal(normText(p.embedded?.text), normText(e.embedded.text));
+          assert.deepEqual(p.embedded?.defects, []);
+        } else assert.equal(p.sha256, f.sha, `python sha256 of ${e.name}`);
+        if (e.charset !== undefined) assert.equal(p.charset, e.charset, `charset of ${e.name}`);
         if (e.cid) {
           assert.equal(mp.contentId, `<${e.cid}>`);
           assert.equal(p.contentId, `<${e.cid}>`);
@@ -354,16 +390,22 @@ describe('composeMessage: every corpus message parses back identically with mail
 describe('composeMessage: refusals before any byte', () => {
   const base: MessageDraftInput = { from: { address: 'me@example.com' }, to: 'you@example.com', subject: 's', text: 't' };
   const opts: ComposeOptions = { eightBitMime: true, smtpUtf8: false };
-  const rejects = async (draft: MessageDraftInput, kind: string, params?: Record<string, string | number>, o: ComposeOptions = opts): Promise<void> => {
+  const rejects = async (draft: MessageDraftInput, kind: string, params?: Record<string, string | number>, o: ComposeOptions = opts, messageKey = `err.${kind}`): Promise<ComposeError> => {
+    let caught: ComposeError | undefined;
     await assert.rejects(composeMessage(draft, o), (e: unknown) => {
       assert.ok(e instanceof ComposeError, String(e));
+      caught = e;
       assert.equal(e.error.kind, kind);
-      assert.equal(e.error.messageKey, `err.${kind}`);
+      assert.equal(e.error.messageKey, messageKey);
       assert.equal(e.error.detail?.phase, 'compose');
       if (params) for (const [k, v] of Object.entries(params)) assert.equal(e.error.params?.[k], v, `param ${k}`);
       return true;
     });
+    assert.ok(caught);
+    return caught;
   };
+  /** The error in words, as the compose window and the CLI show it. */
+  const words = (e: ComposeError, lang: 'de' | 'en'): string => translate(lang, e.error.messageKey, e.error.params);
 
   it('CR or LF in any header value is rejected, never passed through', async () => {
     await rejects({ ...base, subject: 'Hi\r\nBcc: victim@example.com' }, 'compose.headerInjection', { field: 'subject' });
@@ -393,11 +435,47 @@ describe('composeMessage: refusals before any byte', () => {
   it('no recipients, reserved or malformed custom headers, bad message ids, missing files', async () => {
     await rejects({ ...base, to: [] }, 'compose.noRecipients');
     await rejects({ ...base, customHeaders: [{ name: 'Bcc', value: 'x@y.z' }] }, 'compose.reservedHeader', { name: 'Bcc' });
-    await rejects({ ...base, customHeaders: [{ name: 'X Bad', value: 'v' }] }, 'compose.invalidHeader');
+    const badName = await rejects({ ...base, customHeaders: [{ name: 'X Bad', value: 'v' }] }, 'compose.invalidHeaderName', { name: 'X Bad' });
+    assert.doesNotMatch(words(badName, 'en'), /too long/);
+    assert.doesNotMatch(words(badName, 'de'), /zu lang/);
     await rejects({ ...base, inReplyTo: 'not an id' }, 'compose.invalidMessageId', { field: 'inReplyTo' });
     await rejects({ ...base, attachments: [{ path: '/nonexistent/file.pdf' }] }, 'compose.attachmentNotFound', { path: '/nonexistent/file.pdf', systemCode: 'ENOENT' });
     await rejects({ ...base, attachments: [{ path: tmpdir() }] }, 'compose.attachmentNotAFile');
-    await rejects({ ...base, subject: 'x'.repeat(5000) }, 'compose.invalidDraft', { field: 'subject' });
+  });
+
+  it('an unusable draft is explained in the person\'s language, without field paths or the schema library\'s English', async () => {
+    const check = (e: ComposeError, de: RegExp, en: RegExp): void => {
+      assert.match(words(e, 'de'), de);
+      assert.match(words(e, 'en'), en);
+      for (const lang of ['de', 'en'] as const) {
+        const text = words(e, lang);
+        assert.doesNotMatch(text, /\{|attachments\.\d|inlineImages\.\d|Too big|Invalid input|expected|type\/subtype\)/, `${lang}: ${text}`);
+      }
+    };
+    check(await rejects({ ...base, subject: 'x'.repeat(5000) }, 'compose.invalidDraft', { field: 'subject', max: 2000 }, opts, 'err.compose.invalidDraft.subject'),
+      /^Der Betreff ist zu lang: Er darf höchstens 2000 Zeichen haben\.$/, /^The subject is too long: it may have at most 2000 characters\.$/);
+    check(await rejects({ ...base, attachments: [{ path: '/etc/hostname' }, { path: '/etc/hostname', name: 'n'.repeat(300) }] }, 'compose.invalidDraft', { field: 'attachments.1.name', position: 2 }, opts, 'err.compose.invalidDraft.attachment'),
+      /^Anhang 2 kann nicht verwendet werden/, /^Attachment 2 cannot be used/);
+    check(await rejects({ ...base, attachments: [{ path: '/etc/hostname', contentType: 'pdf' }] }, 'compose.invalidDraft', { position: 1 }, opts, 'err.compose.invalidDraft.attachmentType'),
+      /Anhang 1 .*application\/pdf/, /attachment 1 .*application\/pdf/);
+    check(await rejects({ ...base, attachments: Array.from({ length: 101 }, () => ({ path: '/etc/hostname' })) }, 'compose.invalidDraft', { max: 100 }, opts, 'err.compose.invalidDraft.attachments'),
+      /höchstens 100 Anhänge/, /at most 100 attachments/);
+    check(await rejects({ ...base, to: Array.from({ length: 1001 }, (_, k) => `r${k}@example.com`) }, 'compose.invalidDraft', { max: 1000 }, opts, 'err.compose.invalidDraft.recipients'),
+      /höchstens 1000 Empfänger/, /at most 1000 recipients/);
+  });
+
+  it('a bad inline-image reference is called that, not a reply that cannot be linked', async () => {
+    const e = await rejects({ ...base, html: '<img src="cid:a b">', inlineImages: [{ path: '/etc/hostname', contentId: 'a b' }] }, 'compose.invalidContentId', { value: 'a b' });
+    assert.match(words(e, 'en'), /image in the text/);
+    assert.match(words(e, 'de'), /Bildes im Text/);
+    for (const lang of ['de', 'en'] as const) assert.doesNotMatch(words(e, lang), /reply|Antwort/);
+  });
+
+  it('the SMTPUTF8 refusal says "outside ASCII", not "non-Latin": ö is a Latin letter', async () => {
+    const e = await rejects({ ...base, to: 'jörg@example.com' }, 'compose.smtpUtf8Required', { address: 'jörg@example.com' });
+    assert.match(words(e, 'en'), /characters outside ASCII \(such as umlauts\)/);
+    assert.match(words(e, 'de'), /Zeichen außerhalb von ASCII \(etwa Umlaute\)/);
+    for (const lang of ['de', 'en'] as const) assert.doesNotMatch(words(e, lang), /Latin|lateinisch/);
   });
 
   it('Bcc-only messages have no To header and Bcc stays in the envelope', async () => {
@@ -407,12 +485,46 @@ describe('composeMessage: refusals before any byte', () => {
     assert.ok(!/^(to|bcc|cc):/im.test(raw.toString()));
   });
 
+  it('other message/* and multipart/* types, and a forwarded message that cannot travel as it is, go as application/octet-stream in base64', async () => {
+    const eml = join(dir, 'umlaut.eml');
+    await writeFile(eml, 'Subject: Grüße\n\nschön\n');
+    const longLine = join(dir, 'long.eml');
+    await writeFile(longLine, `Subject: x\n\n${'y'.repeat(1200)}\n`);
+    /** Each attachment's Content-Type and transfer encoding as written, and its bytes as mailparser decodes them. */
+    const sent = async (attachments: NonNullable<MessageDraftInput['attachments']>, eightBitMime: boolean): Promise<Array<{ type: string; cte: string; name: string; sha: string }>> => {
+      const raw = await collect(await composeMessage({ ...base, attachments }, { ...opts, eightBitMime }));
+      // (mailparser itself reports application/octet-stream by the file name's type, so read the headers.)
+      const written = [...raw.toString('latin1').matchAll(/Content-Type: ([^;\r]+);(?:\r\n)? name=[^\r]*\r\nContent-Transfer-Encoding: (\S+)/g)];
+      const parsed = await simpleParser(raw);
+      return parsed.attachments.map((a, k) => ({ type: written[k]?.[1] ?? '', cte: written[k]?.[2] ?? '', name: a.filename ?? '', sha: sha256(a.content) }));
+    };
+    // 8-bit bytes without 8BITMIME, and a line over 998 octets, cannot go as message/rfc822.
+    for (const [attachments, eightBitMime] of [[[{ path: eml }], false], [[{ path: longLine }], true]] as const) {
+      const [a] = await sent([...attachments], eightBitMime);
+      assert.deepEqual(a, { type: 'application/octet-stream', cte: 'base64', name: basename(attachments[0].path), sha: sha256(await readFile(attachments[0].path)) });
+    }
+    const given = await sent([{ path: eml, name: 'a.bin', contentType: 'multipart/mixed' }, { path: eml, name: 'b.bin', contentType: 'message/partial' }], true);
+    assert.deepEqual(given.map((a) => [a.type, a.cte]), [['application/octet-stream', 'base64'], ['application/octet-stream', 'base64']]);
+    // With 8BITMIME the same file goes as message/rfc822, 8bit, and the message says it needs 8BITMIME.
+    const m = await composeMessage({ ...base, attachments: [{ path: eml }] }, opts);
+    assert.equal(m.requires.eightBit, true);
+    assert.match((await collect(m)).toString('latin1'), /Content-Type: message\/rfc822;[^]*?Content-Transfer-Encoding: 8bit/);
+  });
+
+  it('a forwarded message that changes after composing fails the stream with a typed error, before anything wrong goes out', async () => {
+    const eml = join(dir, 'changing.eml');
+    await writeFile(eml, 'Subject: a\n\nplain\n');
+    const m = await composeMessage({ ...base, attachments: [{ path: eml, name: 'Nachricht.eml' }] }, opts);
+    await writeFile(eml, 'Subject: a\n\npl\xe4n\n', 'latin1');
+    await assert.rejects(collect(m), (e: unknown) => e instanceof ComposeError && e.error.kind === 'compose.attachmentChanged' && e.error.params?.name === 'Nachricht.eml');
+  });
+
   it('a file that changes size after composing fails the stream with a typed error', async () => {
     const path = join(dir, 'changing.bin');
     await writeFile(path, randomBytes(1000));
     const m = await composeMessage({ ...base, attachments: [{ path }] }, opts);
     await writeFile(path, randomBytes(2000));
-    await assert.rejects(collect(m), (e: unknown) => e instanceof ComposeError && e.error.kind === 'compose.attachmentChanged');
+    await assert.rejects(collect(m), (e: unknown) => e instanceof ComposeError && e.error.kind === 'compose.attachmentChanged' && e.error.params?.name === 'changing.bin');
   });
 
   it('no Sender header when the account is the From address', async () => {

@@ -7,12 +7,15 @@
  * stats alone; stream() then walks the segments, reading each attachment once, with
  * back-pressure, in chunks.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseAddressList, validateAddress, type ValidAddress } from '../../shared/address.js';
 import {
+  MAX_ATTACHMENTS,
+  MAX_RECIPIENTS,
   MessageDraftSchema,
   type GroupInput,
   type MailboxInput,
@@ -20,8 +23,8 @@ import {
   type MessageDraftInput,
   type RecipientsInput,
 } from '../../shared/message.js';
-import { Base64LineEncoder, base64Size, encodeText, type TransferEncoding } from './body.js';
-import { contentTypeForName } from './content-types.js';
+import { Base64LineEncoder, CrlfNormaliser, base64Size, encodeText, type TransferEncoding } from './body.js';
+import { DEFAULT_CONTENT_TYPE, contentTypeForName } from './content-types.js';
 import { ComposeError, assertHeaderSafe, visible } from './errors.js';
 import {
   HARD_LINE_LIMIT,
@@ -83,8 +86,17 @@ export interface ComposedMessage {
 
 interface FileSegment {
   path: string;
+  /** The file's size on disk. */
   size: number;
+  /** Bytes it becomes in the message. */
+  wireSize: number;
+  /** base64, or as it is with line endings made CRLF (message/rfc822, checked up front). */
+  encoding: 'base64' | 'crlf';
+  /** For 'crlf': 8-bit bytes may go (8BITMIME), and the boundary prefix that must not start a line. */
+  allowEightBit?: boolean;
+  boundaryLine?: Buffer;
   label: string;
+  name: string;
 }
 type Segment = Buffer | FileSegment;
 
@@ -110,9 +122,50 @@ export async function composeMessage(draftInput: MessageDraftInput, options: Com
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const field = first ? first.path.join('.') : '';
-    throw new ComposeError('compose.invalidDraft', { field, reason: first?.message ?? 'invalid' }, `invalid draft at ${field}: ${first?.message ?? ''}`);
+    const { messageKey, params } = draftProblem(first);
+    // field and reason (zod's English) stay in the params and the technical message for logs;
+    // the words people read come from messageKey, in their language.
+    throw new ComposeError('compose.invalidDraft', { field, reason: first?.message ?? 'invalid', ...params }, `invalid draft at ${field}: ${first?.message ?? ''}`, messageKey);
   }
   return composeValidated(parsed.data, options);
+}
+
+interface DraftIssue {
+  code: string;
+  path: PropertyKey[];
+  maximum?: unknown;
+}
+
+/** The part of the draft a schema failure concerns, as a catalogue key people can read. */
+function draftProblem(issue: DraftIssue | undefined): { messageKey: string; params: Record<string, string | number> } {
+  const [top, index, leaf] = issue?.path ?? [];
+  const tooBig = issue?.code === 'too_big';
+  const position = typeof index === 'number' ? index + 1 : undefined;
+  switch (top) {
+    case 'subject':
+      if (tooBig && typeof issue?.maximum === 'number') return { messageKey: 'err.compose.invalidDraft.subject', params: { max: issue.maximum } };
+      break;
+    case 'text': case 'html':
+      if (tooBig) return { messageKey: 'err.compose.invalidDraft.text', params: {} };
+      break;
+    case 'from':
+      return { messageKey: 'err.compose.invalidDraft.sender', params: {} };
+    case 'to': case 'cc': case 'bcc': case 'replyTo':
+      return { messageKey: 'err.compose.invalidDraft.recipients', params: { max: MAX_RECIPIENTS } };
+    case 'attachments':
+      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { max: MAX_ATTACHMENTS } };
+      return { messageKey: leaf === 'contentType' ? 'err.compose.invalidDraft.attachmentType' : 'err.compose.invalidDraft.attachment', params: { position } };
+    case 'inlineImages':
+      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { max: MAX_ATTACHMENTS } };
+      return { messageKey: 'err.compose.invalidDraft.inlineImage', params: { position } };
+    case 'customHeaders':
+      return { messageKey: 'err.compose.invalidDraft.customHeaders', params: {} };
+    case 'inReplyTo': case 'references':
+      return { messageKey: 'err.compose.invalidDraft.references', params: {} };
+    default:
+      break;
+  }
+  return { messageKey: 'err.compose.invalidDraft', params: {} };
 }
 
 async function composeValidated(draft: MessageDraft, options: ComposeOptions): Promise<ComposedMessage> {
@@ -172,26 +225,32 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   const idDomain = options.messageIdDomain ?? (sender ?? from).valid.asciiDomain;
   assertHeaderSafe('messageIdDomain', idDomain);
   const messageId = options.messageId !== undefined ? normaliseMessageId(options.messageId, 'messageId') : `<${now.getTime().toString(36)}.${randomBytes(12).toString('hex')}@${idDomain}>`;
-  if (!/^<[^<>@\s]+@[^<>@\s]+>$/.test(messageId)) throw new ComposeError('compose.invalidMessageId', { field: 'messageIdDomain', value: visible(idDomain) }, 'invalid Message-ID domain');
+  if (!/^<[^<>@\s]+@[^<>@\s]+>$/.test(messageId)) throw new ComposeError('compose.invalidMessageId', { field: 'messageIdDomain', value: visible(idDomain) }, 'invalid Message-ID domain', 'err.compose.invalidMessageId.own');
   const inReplyTo = draft.inReplyTo !== undefined ? normaliseMessageId(draft.inReplyTo, 'inReplyTo') : undefined;
   const references = draft.references?.map((r) => normaliseMessageId(r, 'references'));
   if (inReplyTo && references && !references.includes(inReplyTo)) references.push(inReplyTo);
   const custom = (draft.customHeaders ?? []).map((h) => {
     assertHeaderSafe(`header ${h.name}`, h.name);
     assertHeaderSafe(h.name, h.value);
-    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(h.name)) throw new ComposeError('compose.invalidHeader', { name: visible(h.name) }, `"${visible(h.name)}" is not a valid header name`);
-    if (RESERVED_HEADERS.has(h.name.toLowerCase())) throw new ComposeError('compose.reservedHeader', { name: h.name }, `${h.name} is set by the composer`);
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(h.name)) throw new ComposeError('compose.invalidHeaderName', { name: visible(h.name), field: visible(h.name) }, `"${visible(h.name)}" is not a valid header name`);
+    if (RESERVED_HEADERS.has(h.name.toLowerCase())) throw new ComposeError('compose.reservedHeader', { name: h.name, field: h.name }, `${h.name} is set by the composer`);
     return h;
   });
 
-  // --- files (stat once; the size is exact and the bytes are read only when streaming) ---
-  const attachments = await Promise.all(draft.attachments.map((a, k) => statFile(a.path, a.name, a.contentType, `attachments.${k}`)));
+  // Boundaries start with this; a message/rfc822 attachment sent as it is must not contain it.
+  const seed = options.boundarySeed ?? randomBytes(12).toString('hex');
+  const boundaryPrefix = `----=_Postbote_${seed}_`;
+
+  // --- files (stat once; the size is exact and the bytes are read only when streaming,
+  // except a forwarded message or a small text file, which are checked up front) ---
+  const plan = (f: StatFile): Promise<PlannedFile> => planFile(f, options.eightBitMime, Buffer.from(`--${boundaryPrefix}`, 'latin1'));
+  const attachments = await Promise.all(draft.attachments.map(async (a, k) => plan(await statFile(a.path, a.name, a.contentType, `attachments.${k}`))));
   const inline = await Promise.all(
     draft.inlineImages.map(async (img, k) => {
       assertHeaderSafe('contentId', img.contentId);
       const cid = img.contentId.replace(/^<|>$/g, '');
-      if (!/^[\x21-\x7e]+$/.test(cid) || /[<>\s]/.test(cid)) throw new ComposeError('compose.invalidMessageId', { field: `inlineImages.${k}.contentId`, value: visible(cid) }, 'invalid Content-ID');
-      return { ...(await statFile(img.path, img.name, img.contentType, `inlineImages.${k}`)), cid };
+      if (!/^[\x21-\x7e]+$/.test(cid) || /[<>\s]/.test(cid)) throw new ComposeError('compose.invalidContentId', { field: `inlineImages.${k}.contentId`, value: visible(cid) }, 'invalid Content-ID');
+      return { ...(await plan(await statFile(img.path, img.name, img.contentType, `inlineImages.${k}`))), cid };
     }),
   );
 
@@ -217,10 +276,9 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   headerBlock += 'MIME-Version: 1.0\r\n';
 
   // --- body tree -----------------------------------------------------------------------
-  const seed = options.boundarySeed ?? randomBytes(12).toString('hex');
   let boundaryCount = 0;
-  const nextBoundary = (): string => `----=_Postbote_${seed}_${(boundaryCount++).toString(36)}`;
-  let eightBit = false;
+  const nextBoundary = (): string => `${boundaryPrefix}${(boundaryCount++).toString(36)}`;
+  let eightBit = [...attachments, ...inline].some((f) => f.encoding === '8bit');
   const textLeaf = (subtype: 'plain' | 'html', text: string): Leaf => {
     const enc = encodeText(wellFormed(text), options.eightBitMime);
     if (enc.eightBit) eightBit = true;
@@ -231,12 +289,16 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
       literal: enc.encoding !== 'quoted-printable',
     };
   };
-  const fileLeaf = (f: StatFile, disposition: 'attachment' | 'inline', cid?: string): Leaf => {
-    let headers = foldHeader('Content-Type', withSemicolons([[f.contentType], legacyNameAtoms('name', f.name)]));
-    headers += 'Content-Transfer-Encoding: base64\r\n';
+  const fileLeaf = (f: PlannedFile, disposition: 'attachment' | 'inline', cid?: string): Leaf => {
+    const charset = f.charset ? [[`charset=${f.charset}`]] : [];
+    let headers = foldHeader('Content-Type', withSemicolons([[f.contentType], ...charset, legacyNameAtoms('name', f.name)]));
+    headers += `Content-Transfer-Encoding: ${f.encoding}\r\n`;
     headers += foldHeader('Content-Disposition', withSemicolons([[disposition], rfc2231Atoms('filename', f.name)]));
     if (cid !== undefined) headers += `Content-ID: <${cid}>\r\n`;
-    return { kind: 'leaf', headers, body: f.size === 0 ? [] : [{ path: f.path, size: f.size, label: f.field }], literal: false };
+    const segment: FileSegment = f.encoding === 'base64'
+      ? { path: f.path, size: f.size, wireSize: base64Size(f.size), encoding: 'base64', label: f.field, name: f.name }
+      : { path: f.path, size: f.size, wireSize: f.wireSize, encoding: 'crlf', allowEightBit: f.encoding === '8bit', boundaryLine: f.boundaryLine, label: f.field, name: f.name };
+    return { kind: 'leaf', headers, body: f.size === 0 ? [] : [segment], literal: false };
   };
 
   let body: Node;
@@ -270,10 +332,13 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   push(Buffer.from('\r\n', 'latin1'));
 
   for (const line of headerBlock.split('\r\n')) {
-    if (Buffer.byteLength(line) > HARD_LINE_LIMIT) throw new ComposeError('compose.invalidHeader', { name: line.slice(0, line.indexOf(':')) }, 'header line longer than 998 octets');
+    if (Buffer.byteLength(line) > HARD_LINE_LIMIT) {
+      const name = line.slice(0, line.indexOf(':'));
+      throw new ComposeError('compose.invalidHeader', { name, field: name }, 'header line longer than 998 octets');
+    }
   }
 
-  const size = segments.reduce((n, s) => n + (Buffer.isBuffer(s) ? s.length : base64Size(s.size)), 0);
+  const size = segments.reduce((n, s) => n + (Buffer.isBuffer(s) ? s.length : s.wireSize), 0);
   const display = (m: Resolved): string => ('group' in m ? `${m.group}: ${m.members.map((x) => x.valid.address).join(', ')};` : m.name ? `${m.name} <${m.valid.address}>` : m.valid.address);
   const headers: ComposedHeaders = {
     from: display(from),
@@ -351,7 +416,8 @@ function ensureBoundariesAbsent(root: Node): void {
 async function* generate(segments: Segment[]): AsyncGenerator<Buffer> {
   for (const s of segments) {
     if (Buffer.isBuffer(s)) yield s;
-    else yield* base64File(s);
+    else if (s.encoding === 'base64') yield* base64File(s);
+    else yield* crlfFile(s);
   }
 }
 
@@ -366,15 +432,8 @@ const READ_CHUNK = 57 * 4096;
 async function* base64File(f: FileSegment): AsyncGenerator<Buffer> {
   const encoder = new Base64LineEncoder();
   let read = 0;
-  const changed = (): ComposeError =>
-    new ComposeError('compose.attachmentChanged', { field: f.label, path: f.path, expected: f.size, actual: read }, `${f.path} changed size while the message was being sent`);
-  let handle;
-  try {
-    handle = await open(f.path, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ComposeError('compose.attachmentNotFound', { field: f.label, path: f.path, systemCode: code }, `cannot read attachment ${f.path} (${code})`);
-  }
+  const changed = (): ComposeError => changedWhileSending(f, read);
+  const handle = await openAttachment(f.path, f.label, f.name);
   try {
     const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
     for (;;) {
@@ -397,6 +456,65 @@ async function* base64File(f: FileSegment): AsyncGenerator<Buffer> {
   }
   if (read !== f.size) throw changed();
   const tail = encoder.end();
+  if (tail.length > 0) yield tail;
+}
+
+function changedWhileSending(f: FileSegment, read: number): ComposeError {
+  return new ComposeError('compose.attachmentChanged', { field: f.label, path: f.path, name: f.name, file: f.name, expected: f.size, actual: read }, `${f.path} changed while the message was being sent`);
+}
+
+async function openAttachment(path: string, field: string, name: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
+    throw new ComposeError('compose.attachmentNotFound', { field, path, name, file: name, systemCode: code }, `cannot read attachment ${path} (${code})`);
+  }
+}
+
+/** Bytes read per step for the files sent as they are. */
+const LITERAL_CHUNK = 64 * 1024;
+
+/** Reads a file in chunks into a CrlfNormaliser, handing each normalised chunk to `each`. */
+async function normaliseFile(path: string, field: string, name: string, normaliser: CrlfNormaliser, each: (out: Buffer) => void | Promise<void>): Promise<void> {
+  const handle = await openAttachment(path, field, name);
+  try {
+    const buf = Buffer.allocUnsafe(LITERAL_CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, LITERAL_CHUNK, null);
+      if (bytesRead === 0) break;
+      await each(normaliser.push(buf.subarray(0, bytesRead)));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A message/rfc822 attachment as it is (RFC 2046 §5.2.1 allows only 7bit, 8bit or binary),
+ * line endings made CRLF. It was checked up front; a file that no longer passes those checks
+ * (other size, 8-bit bytes, a long line, NUL, a boundary line) fails the stream instead.
+ */
+async function* crlfFile(f: FileSegment): AsyncGenerator<Buffer> {
+  const normaliser = new CrlfNormaliser(f.boundaryLine);
+  const stillFits = (): boolean =>
+    normaliser.bytesIn <= f.size && normaliser.bytesOut <= f.wireSize && !normaliser.nul && !normaliser.watchSeen
+    && normaliser.longestSoFar <= HARD_LINE_LIMIT && (f.allowEightBit === true || !normaliser.eightBit);
+  const handle = await openAttachment(f.path, f.label, f.name);
+  try {
+    const buf = Buffer.allocUnsafeSlow(LITERAL_CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, LITERAL_CHUNK, null);
+      if (bytesRead === 0) break;
+      const out = normaliser.push(buf.subarray(0, bytesRead));
+      if (!stillFits()) throw changedWhileSending(f, normaliser.bytesIn);
+      if (out.length > 0) yield out;
+    }
+  } finally {
+    await handle.close();
+  }
+  const tail = normaliser.end();
+  if (!stillFits() || normaliser.bytesIn !== f.size || normaliser.bytesOut !== f.wireSize) throw changedWhileSending(f, normaliser.bytesIn);
   if (tail.length > 0) yield tail;
 }
 
@@ -494,6 +612,56 @@ interface StatFile {
   field: string;
 }
 
+/** How a file travels: its final content type and transfer encoding, and its size on the wire. */
+interface PlannedFile extends StatFile {
+  encoding: 'base64' | '7bit' | '8bit';
+  charset?: 'utf-8';
+  /** For 7bit/8bit: the bytes after CRLF normalisation. */
+  wireSize: number;
+  boundaryLine?: Buffer;
+}
+
+/**
+ * Text files up to this size are read once up front to learn whether they are UTF-8 (then they
+ * are labelled charset=utf-8); larger ones go without a charset rather than be read twice.
+ */
+const TEXT_CHARSET_CHECK_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Decides how a file travels. message/rfc822 must not be base64-encoded (RFC 2046 §5.2.1;
+ * Python's email then loses the file name), so it goes as 7bit or 8bit, line endings made
+ * CRLF, when its bytes allow that; otherwise, and for any other message/* or multipart/*
+ * type a caller names (their encoding rules and inner structure are not ours to vouch for),
+ * it goes as application/octet-stream in base64: the file name still tells the recipient's
+ * program what it is.
+ */
+async function planFile(f: StatFile, eightBitMime: boolean, boundaryLine: Buffer): Promise<PlannedFile> {
+  const type = f.contentType.toLowerCase();
+  const opaque: PlannedFile = { ...f, contentType: DEFAULT_CONTENT_TYPE, encoding: 'base64', wireSize: base64Size(f.size) };
+  if (type === 'message/rfc822') {
+    const scan = new CrlfNormaliser(boundaryLine);
+    await normaliseFile(f.path, f.field, f.name, scan, () => undefined);
+    scan.end();
+    if (scan.bytesIn !== f.size) throw new ComposeError('compose.attachmentChanged', { field: f.field, path: f.path, name: f.name, file: f.name, expected: f.size, actual: scan.bytesIn }, `${f.path} changed while it was being read`);
+    const literal = !scan.nul && !scan.watchSeen && scan.longestLine <= HARD_LINE_LIMIT && (!scan.eightBit || eightBitMime);
+    if (!literal) return opaque;
+    return { ...f, contentType: 'message/rfc822', encoding: scan.eightBit ? '8bit' : '7bit', wireSize: scan.bytesOut, boundaryLine };
+  }
+  if (type.startsWith('message/') || type.startsWith('multipart/')) return opaque;
+  const planned: PlannedFile = { ...f, encoding: 'base64', wireSize: base64Size(f.size) };
+  if (type.startsWith('text/') && f.size <= TEXT_CHARSET_CHECK_LIMIT) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(f.path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
+      throw new ComposeError('compose.attachmentNotFound', { field: f.field, path: f.path, name: f.name, file: f.name, systemCode: code }, `cannot read attachment ${f.path} (${code})`);
+    }
+    if (isUtf8(bytes)) planned.charset = 'utf-8';
+  }
+  return planned;
+}
+
 async function statFile(path: string, name: string | undefined, contentType: string | undefined, field: string): Promise<StatFile> {
   const fileName = name ?? basename(path);
   assertHeaderSafe(`${field}.name`, fileName);
@@ -503,9 +671,9 @@ async function statFile(path: string, name: string | undefined, contentType: str
     st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ComposeError('compose.attachmentNotFound', { field, path, name: fileName, systemCode: code }, `cannot read attachment ${path} (${code})`);
+    throw new ComposeError('compose.attachmentNotFound', { field, path, name: fileName, file: fileName, systemCode: code }, `cannot read attachment ${path} (${code})`);
   }
-  if (!st.isFile()) throw new ComposeError('compose.attachmentNotAFile', { field, path, name: fileName }, `${path} is not a regular file`);
+  if (!st.isFile()) throw new ComposeError('compose.attachmentNotAFile', { field, path, name: fileName, file: fileName }, `${path} is not a regular file`);
   return { path, name: fileName, contentType: contentType ?? contentTypeForName(fileName), size: st.size, field };
 }
 

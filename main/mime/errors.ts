@@ -11,8 +11,10 @@ export type ComposeErrorKind =
   | 'compose.smtpUtf8Required'
   | 'compose.noRecipients'
   | 'compose.invalidHeader'
+  | 'compose.invalidHeaderName'
   | 'compose.reservedHeader'
   | 'compose.invalidMessageId'
+  | 'compose.invalidContentId'
   | 'compose.attachmentNotFound'
   | 'compose.attachmentNotAFile'
   | 'compose.attachmentChanged'
@@ -23,12 +25,13 @@ export type ComposeParams = Record<string, string | number>;
 
 export class ComposeError extends Error {
   readonly error: AppError;
-  constructor(kind: ComposeErrorKind, params: ComposeParams, message: string) {
+  /** `messageKey` words one kind more precisely (err.<kind>.<case>); default err.<kind>. */
+  constructor(kind: ComposeErrorKind, params: ComposeParams, message: string, messageKey = `err.${kind}`) {
     super(message);
     this.name = 'ComposeError';
     this.error = {
       kind,
-      messageKey: `err.${kind}`,
+      messageKey,
       params,
       retryable: kind === 'compose.attachmentChanged' ? true : false,
       detail: { phase: 'compose', cause: 'input', message },

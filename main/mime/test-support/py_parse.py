@@ -26,6 +26,59 @@ def addresses(msg, name):
     return [{"name": fix(a.display_name), "address": fix(a.addr_spec)} for a in header.addresses]
 
 
+def first_text(msg):
+    """The decoded text/plain body of a message (for a forwarded message's contents)."""
+    body = msg.get_body(preferencelist=("plain",))
+    if body is None:
+        return None
+    payload = body.get_payload(decode=True) or b""
+    return payload.decode(body.get_content_charset() or "utf-8", "replace")
+
+
+def walk(part, out):
+    """Every part in order, as msg.walk() would list them, but a forwarded message
+    (message/rfc822) is one entry with its file name and what it contains."""
+    ctype = part.get_content_type()
+    defects = [type(d).__name__ for d in part.defects]
+    if ctype == "message/rfc822":
+        inner = part.get_payload(0) if part.is_multipart() else None
+        out.append({
+            "contentType": ctype,
+            "cte": part.get("content-transfer-encoding"),
+            "filename": part.get_filename(),
+            "disposition": part.get_content_disposition(),
+            "contentId": part.get("content-id"),
+            "defects": defects,
+            "embedded": None if inner is None else {
+                "subject": fix(str(inner.get("subject", ""))),
+                "from": addresses(inner, "from"),
+                "text": first_text(inner),
+                "defects": [type(d).__name__ for d in inner.defects],
+            },
+        })
+        return
+    if part.is_multipart():
+        out.append({"multipart": ctype, "defects": defects})
+        for sub in part.get_payload():
+            walk(sub, out)
+        return
+    payload = part.get_payload(decode=True) or b""
+    entry = {
+        "contentType": ctype,
+        "charset": part.get_content_charset(),
+        "cte": part.get("content-transfer-encoding"),
+        "filename": part.get_filename(),
+        "disposition": part.get_content_disposition(),
+        "contentId": part.get("content-id"),
+        "size": len(payload),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "defects": defects,
+    }
+    if part.get_content_maintype() == "text" and part.get_filename() is None:
+        entry["text"] = payload.decode(part.get_content_charset() or "utf-8")
+    out.append(entry)
+
+
 def parse(path):
     with open(path, "rb") as f:
         msg = email.message_from_binary_file(f, policy=email.policy.default)
@@ -49,25 +102,7 @@ def parse(path):
         "contentType": msg.get_content_type(),
         "parts": [],
     }
-    for part in msg.walk():
-        if part.is_multipart():
-            result["parts"].append({"multipart": part.get_content_type(), "defects": [type(d).__name__ for d in part.defects]})
-            continue
-        payload = part.get_payload(decode=True) or b""
-        entry = {
-            "contentType": part.get_content_type(),
-            "charset": part.get_content_charset(),
-            "cte": part.get("content-transfer-encoding"),
-            "filename": part.get_filename(),
-            "disposition": part.get_content_disposition(),
-            "contentId": part.get("content-id"),
-            "size": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-            "defects": [type(d).__name__ for d in part.defects],
-        }
-        if part.get_content_maintype() == "text" and part.get_filename() is None:
-            entry["text"] = payload.decode(part.get_content_charset() or "utf-8")
-        result["parts"].append(entry)
+    walk(msg, result["parts"])
     return result
 
 

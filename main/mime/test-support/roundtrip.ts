@@ -29,6 +29,8 @@ export interface PyPart {
   sha256?: string;
   text?: string;
   defects: string[];
+  /** A forwarded message (message/rfc822): what Python read inside it. */
+  embedded?: { subject: string; from: PyAddress[] | null; text: string | null; defects: string[] } | null;
 }
 export interface PyMessage {
   defects: string[];
