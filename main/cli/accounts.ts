@@ -10,11 +10,12 @@ import { explainDeliveryError } from '../errors/explain.js';
 import { createAccountsService } from '../services/accounts-service.js';
 import { isStoreError, type StoredAccount } from '../store/index.js';
 import {
-  CliError, EX, appErrorText, columns, explanationLines, formatMs, parse, readAll, refusePasswordArgument, securityLabel, table, usage, type Ctx,
+  CliError, EX, appErrorText, columns, explanationLines, failureExitCode, formatMs, parse, readAll, refusePasswordArgument, securityLabel, table, usage,
+  type Ctx,
 } from './common.js';
 import { dataDirOf, findAccount, openData, type DataFolder } from './data.js';
 import { engineOptions, runDiscovery, sourceWords, testHooks } from './discover.js';
-import { defaultPort, parsePort, parseSecurity } from './send.js';
+import { defaultPort, parsePort, parseSecurity, readCa } from './send.js';
 
 export const accountsOptions = {
   name: { type: 'string' },
@@ -26,6 +27,7 @@ export const accountsOptions = {
   ca: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'no-test': { type: 'boolean' },
+  'no-auth': { type: 'boolean' },
   'no-ispdb': { type: 'boolean' },
   default: { type: 'boolean' },
 } as const;
@@ -102,7 +104,7 @@ export async function accountsCommand(ctx: Ctx, args: string[]): Promise<number>
           ...(account.extraCaPem ? { extraCaPem: account.extraCaPem } : {}),
           ...(account.allowInsecureAuthOnLoopback ? { allowInsecureAuthOnLoopback: true } : {}),
         };
-        const result = await testConnection(settings, password ?? '', engineOptions(testHooks(ctx.io.env)));
+        const result = await testConnection(settings, password ?? '', engineOptions(testHooks(ctx)));
         return reportTest(ctx, account.address, settings, result);
       }
       case 'remove': {
@@ -135,7 +137,7 @@ function reportTest(ctx: Ctx, address: string, settings: SmtpSettings, result: C
         durationMs: result.timings.open ?? null, error: null }, null, 2));
       return EX.OK;
     }
-    ctx.out(ctx.t('cli.accounts.testOk', { address }));
+    ctx.out(ctx.t(settings.username === undefined ? 'cli.accounts.testOkNoAuth' : 'cli.accounts.testOk', { address }));
     for (const l of table([
       [ctx.t('cli.label.server'), `${settings.host}:${settings.port} (${securityLabel(settings.security)})`],
       [ctx.t('cli.probe.tls'), result.tls ? `${result.tls.protocol}, ${result.tls.cipher}` : ctx.t('cli.tls.none')],
@@ -150,12 +152,13 @@ function reportTest(ctx: Ctx, address: string, settings: SmtpSettings, result: C
 function reportFailure(ctx: Ctx, error: AppError, settings: SmtpSettings): number {
   const expl = explainDeliveryError({ detail: error.detail ?? { phase: 'internal', cause: 'unknown', message: appErrorText(ctx, error) }, mayHaveBeenDelivered: false },
     { account: { host: settings.host, port: settings.port, security: settings.security } });
+  const code = failureExitCode(expl);
   if (ctx.json) {
     ctx.out(JSON.stringify({ ok: false, host: settings.host, port: settings.port, security: settings.security,
       error: { kind: expl.kind, phase: expl.technical.phase, code: expl.technical.code ?? null, enhancedCode: expl.technical.enhancedCode ?? null,
-        serverText: expl.technical.serverText ?? null, retryable: expl.retryable } }, null, 2));
+        serverText: expl.technical.serverText ?? null, retryable: code === EX.TEMPFAIL } }, null, 2));
   } else for (const l of explanationLines(ctx, expl)) ctx.err(l);
-  return expl.retryable && !expl.permanent ? EX.TEMPFAIL : EX.UNAVAILABLE;
+  return code;
 }
 
 type AccountsService = ReturnType<typeof createAccountsService>;
@@ -172,17 +175,17 @@ async function add(ctx: Ctx, data: DataFolder, service: AccountsService, values:
     if (!m.success) throw usage('cli.usage.badAuth', { value: values.auth, list: AuthMechanismSchema.options.join(', ') });
     auth = m.data;
   }
-  let extraCaPem: string | undefined;
-  if (values.ca !== undefined) {
-    const { readFileSync } = await import('node:fs');
-    try {
-      extraCaPem = readFileSync(values.ca, 'utf8');
-    } catch {
-      throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: values.ca, reason: 'ENOENT' }, 'config.ca');
-    }
+  const extraCaPem = values.ca !== undefined ? readCa(ctx, values.ca) : undefined;
+  // A local relay (Postfix on localhost, a company smarthost that trusts its network) takes
+  // mail without sign-in: no user name, no password, nothing in the keychain — as in the app.
+  const noAuth = values['no-auth'] === true;
+  if (noAuth && (values.user !== undefined || values.auth !== undefined || values['password-stdin'])) throw usage('cli.usage.noAuthConflict');
+  let password: string | undefined;
+  if (!noAuth) {
+    password = values['password-stdin'] ? ((await readAll(ctx.io.stdin, 65536)).toString('utf8').split(/\r?\n/)[0] ?? '') : ctx.io.env.POSTBOTE_PASSWORD;
+    if (!password) throw usage('cli.usage.noPasswordAdd');
   }
-  const password = values['password-stdin'] ? ((await readAll(ctx.io.stdin, 65536)).toString('utf8').split(/\r?\n/)[0] ?? '') : ctx.io.env.POSTBOTE_PASSWORD;
-  if (!password) throw usage('cli.usage.noPasswordAdd');
+  const signIn = (username: string): { username?: string } => (noAuth ? {} : { username });
 
   // Which settings to try: the ones given, or the discovered candidates in their order.
   const tries: Array<{ settings: SmtpSettings; providerId?: string; source?: string }> = [];
@@ -190,7 +193,7 @@ async function add(ctx: Ctx, data: DataFolder, service: AccountsService, values:
     const portOpt = parsePort(values.port);
     const security = parseSecurity(values.security, portOpt);
     tries.push({ settings: {
-      host: values.host, port: portOpt ?? defaultPort(security), security, username: values.user ?? address.trim(),
+      host: values.host, port: portOpt ?? defaultPort(security), security, ...signIn(values.user ?? address.trim()),
       ...(auth ? { authMechanism: auth } : {}), ...(extraCaPem ? { extraCaPem } : {}),
     } });
   } else {
@@ -207,7 +210,7 @@ async function add(ctx: Ctx, data: DataFolder, service: AccountsService, values:
     for (const c of r.candidates.slice(0, 4)) {
       tries.push({
         settings: {
-          host: c.host, port: c.port, security: c.security, username: values.user ?? c.username,
+          host: c.host, port: c.port, security: c.security, ...signIn(values.user ?? c.username),
           ...(auth ? { authMechanism: auth } : {}), ...(extraCaPem ? { extraCaPem } : {}),
         },
         ...(c.providerId ? { providerId: c.providerId } : {}),
@@ -219,11 +222,11 @@ async function add(ctx: Ctx, data: DataFolder, service: AccountsService, values:
   let chosen = tries[0];
   let result: ConnectionTestResult | null = null;
   if (values['no-test'] !== true) {
-    const opts = engineOptions(testHooks(ctx.io.env));
+    const opts = engineOptions(testHooks(ctx));
     chosen = undefined;
     for (const t of tries) {
       if (!ctx.json) ctx.err(ctx.t('cli.accounts.testing', { server: `${t.settings.host}:${t.settings.port}`, security: securityLabel(t.settings.security) }));
-      result = await testConnection(t.settings, password, opts);
+      result = await testConnection(t.settings, password ?? '', opts);
       if (result.ok) {
         chosen = t;
         break;
@@ -265,7 +268,7 @@ async function add(ctx: Ctx, data: DataFolder, service: AccountsService, values:
     [ctx.t('cli.discover.user'), created.username ?? '—'],
     [ctx.t('cli.label.auth'), result?.ok ? result.authMechanism : null],
     [ctx.t('cli.discover.source'), chosen.source ?? null],
-    [ctx.t('cli.accounts.password'), ctx.t('cli.accounts.storedInKeychain')],
+    [ctx.t('cli.accounts.password'), ctx.t(password === undefined ? 'cli.accounts.noPasswordNeeded' : 'cli.accounts.storedInKeychain')],
     [ctx.t('cli.accounts.default'), created.isDefault ? ctx.t('cli.yes') : ctx.t('cli.no')],
   ])) ctx.out(l);
   if (values['no-test']) ctx.out(`\n${ctx.t('cli.accounts.notTested')}`);

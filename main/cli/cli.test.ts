@@ -16,6 +16,7 @@ import { configXml, startDnsServer, startWebServers, xmlRoute, type TestDns, typ
 import { keyringAvailable } from '../secrets/keyring-session.js';
 import { skipUnless } from '../testing/environment.js';
 import { loadPostfixInfo, postfixUnavailableReason, readCaCert, waitForDelivery, type PostfixInfo } from '../testing/postfix.js';
+import { greetAndEhlo, startFaultServer } from '../testing/smtp-fault-server.js';
 import { sharedTestCa, startTestSmtpServer, type TestSmtpServer } from '../testing/smtp-test-server.js';
 import { binPath, ensureCliBuilt, repoRoot } from './testing/build-cli.js';
 
@@ -48,6 +49,9 @@ function cli(args: string[], o: { stdin?: string; env?: Record<string, string>; 
     child.stdin.end(o.stdin ?? '');
   });
 }
+
+/** Output with its soft line wrapping undone, for matching whole sentences. */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 const adhoc = (srv: TestSmtpServer, security: 'tls' | 'starttls'): string[] =>
   ['--host', 'localhost', '--port', String(srv.port), '--security', security, '--ca', caFile, '--user', 'alice'];
@@ -159,7 +163,7 @@ describe('postbote send', () => {
     assert.match(r.stderr, /535/);
   });
 
-  test('a temporary refusal (451) → exit 75; nobody listening → 69', async () => {
+  test('a temporary refusal (451) → exit 75, and the words say to run the command again', async () => {
     const busy = new SMTPServer({
       authOptional: true, hideSTARTTLS: true, logger: false,
       onMailFrom: (_a, _s, cb) => cb(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 })),
@@ -176,12 +180,57 @@ describe('postbote send', () => {
       assert.equal(j.error.code, 451);
       assert.equal(j.error.retryable, true);
       assert.ok(j.error.title.length > 0 && j.error.action.length > 0);
+      assert.doesNotMatch(j.error.action, /automatically/, 'only the app\'s outbox retries by itself');
+      const human = await cli(['send', '--host', '127.0.0.1', '--port', String(port), '--security', 'none', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x']);
+      assert.equal(human.code, 75, human.stderr);
+      assert.match(flat(human.stderr), /run the command again later/);
+      assert.doesNotMatch(human.stderr, /tries again automatically/);
     } finally {
       await new Promise<void>((r) => busy.close(() => r()));
     }
-    const refused = await cli(['send', '--host', '127.0.0.1', '--port', '9', '--security', 'starttls', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x']);
-    assert.equal(refused.code, 69, refused.stderr);
-    assert.match(refused.stderr, /Connection refused/);
+  });
+
+  test('network failures are temporary for a one-shot send: connection refused and unknown host → 75', async () => {
+    const refused = await cli(['send', '--host', '127.0.0.1', '--port', '9', '--security', 'starttls', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x', '--json']);
+    assert.equal(refused.code, 75, refused.stdout + refused.stderr);
+    const j = JSON.parse(refused.stdout) as { status: string; error: { kind: string; retryable: boolean } };
+    assert.equal(j.error.kind, 'network.connectionRefused');
+    assert.equal(j.error.retryable, true);
+    const human = await cli(['send', '--host', '127.0.0.1', '--port', '9', '--security', 'starttls', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x']);
+    assert.equal(human.code, 75);
+    assert.match(human.stderr, /Connection refused/);
+    assert.doesNotMatch(human.stderr, /automatically/);
+    const unknown = await cli(['send', '--host', 'no-such-host.invalid', '--security', 'starttls', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x', '--json']);
+    assert.equal(unknown.code, 75, unknown.stdout + unknown.stderr);
+    assert.match((JSON.parse(unknown.stdout) as { error: { kind: string } }).error.kind, /^network\./);
+  });
+
+  test('the connection breaks after the final dot: exit 76, status "unconfirmed", not retryable', async () => {
+    const dropping = await startFaultServer(async (c) => {
+      await greetAndEhlo(c, ['PIPELINING']);
+      await c.expect(/^MAIL FROM:/);
+      await c.expect(/^RCPT TO:/);
+      await c.expect(/^DATA/);
+      c.send('250 ok\r\n250 ok\r\n354 go\r\n');
+      await c.readData();
+      c.destroy();
+    });
+    try {
+      const args = ['send', '--host', '127.0.0.1', '--port', String(dropping.port), '--security', 'none', '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x'];
+      const r = await cli([...args, '--json']);
+      assert.equal(r.code, 76, r.stdout + r.stderr);
+      const j = JSON.parse(r.stdout) as { ok: boolean; status: string; error: { kind: string; retryable: boolean } };
+      assert.equal(j.ok, false);
+      assert.equal(j.status, 'unconfirmed');
+      assert.equal(j.error.kind, 'uncertain.mayHaveBeenDelivered');
+      assert.equal(j.error.retryable, false);
+      const human = await cli(args);
+      assert.equal(human.code, 76);
+      assert.match(flat(human.stderr), /arrived, before sending it again/);
+      assert.match(dropping.allReceived(), /\r\n\.\r\n/, 'the whole message went out before the connection broke');
+    } finally {
+      await dropping.close();
+    }
   });
 
   test('a password as an argument is refused: exit 64, no connection', async () => {
@@ -213,7 +262,8 @@ describe('postbote send', () => {
     const missing = await cli(['send', ...adhoc(starttls, 'starttls'), '--from', 'alice@example.test', '--to', 'bob@example.test', '--text', 'x', '--attach', join(work, 'nope.pdf')],
       { env: { POSTBOTE_PASSWORD: 'wonderland' } });
     assert.equal(missing.code, 65, missing.stderr);
-    assert.match(missing.stderr, /nope\.pdf/);
+    assert.match(flat(missing.stderr), /The attachment ".*nope\.pdf" cannot be read \(no such file or folder\)\./);
+    assert.doesNotMatch(missing.stderr, /ENOENT/);
     assert.match(missing.stderr, /Nothing was sent/);
     assert.equal(starttls.connections, conns, 'bad input never connects');
   });
@@ -224,6 +274,14 @@ describe('postbote send', () => {
     const acc = await cli(['send', '--account', 'nobody@nowhere.test', '--to', 'b@example.test', '--text', 'x'], { env: { POSTBOTE_DATA_DIR: join(work, 'empty') } });
     assert.equal(acc.code, 78, acc.stderr);
     assert.match(acc.stderr, /accounts list/);
+    const none = await cli(['send', '--to', 'b@example.test', '--text', 'x'], { env: { POSTBOTE_DATA_DIR: join(work, 'empty') } });
+    assert.equal(none.code, 78, none.stderr);
+    assert.match(flat(none.stderr), /or give the server with --host/);
+    // sendmail mode takes no --host, so it does not suggest one.
+    const sendmailNone = await cli(['sendmail', 'b@example.test'], { stdin: 'Subject: x\n\nhi\n', env: { POSTBOTE_DATA_DIR: join(work, 'empty') } });
+    assert.equal(sendmailNone.code, 78, sendmailNone.stderr);
+    assert.match(sendmailNone.stderr, /No account is set up/);
+    assert.doesNotMatch(sendmailNone.stderr, /--host/);
   });
 });
 
@@ -300,6 +358,81 @@ describe('accounts, sendmail and the send log (real keychain)', () => {
   });
 });
 
+describe('sendmail mode through a relay account without sign-in (real keychain)', () => {
+  let relay: TestSmtpServer;
+  const env = (): Record<string, string> => ({ POSTBOTE_DATA_DIR: join(work, 'relay-data') });
+  before(async () => { relay = await startTestSmtpServer({ ca: sharedTestCa() }); });
+  after(async () => { await relay?.close(); });
+  const lastRaw = (): string => relay.messages.at(-1)?.raw.toString('utf8') ?? '';
+
+  test('accounts add --no-auth: no user name, no password, tested and stored', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const conflict = await cli(['accounts', 'add', 'cron@host.example.test', '--host', 'localhost', '--no-auth', '--user', 'x'], { env: env(), keyring: true });
+    assert.equal(conflict.code, 64, conflict.stderr);
+    const add = await cli(['accounts', 'add', 'cron@host.example.test', '--name', 'Cron Daemon', '--host', 'localhost', '--port', String(relay.port),
+      '--security', 'starttls', '--ca', caFile, '--no-auth'], { env: env(), keyring: true });
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    assert.match(add.stdout, /Password\s+none needed \(no sign-in\)/);
+    const list = JSON.parse((await cli(['accounts', 'list', '--json'], { env: env(), keyring: true })).stdout) as { accounts: Array<{ address: string; username?: string; hasSecret: boolean }> };
+    assert.deepEqual(list.accounts.map((a) => [a.address, a.username, a.hasSecret]), [['cron@host.example.test', undefined, false]]);
+    const tested = await cli(['accounts', 'test', 'cron@host.example.test'], { env: env(), keyring: true });
+    assert.equal(tested.code, 0, tested.stderr);
+    assert.match(tested.stdout, /works \(the server takes mail without sign-in\)/);
+    assert.equal(relay.authAttempts.length, 0, 'nothing tried to sign in');
+  });
+
+  test('cron-style input: Date, Message-ID and From added, the rest byte for byte', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const r = await cli(['sendmail', 'root@example.test'], { stdin: 'Subject: cron output\n\nhello\n', env: env(), keyring: true });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(relay.messages.at(-1)?.to, ['root@example.test']);
+    assert.equal(relay.messages.at(-1)?.from, 'cron@host.example.test');
+    assert.match(lastRaw(), /^From: Cron Daemon <cron@host\.example\.test>\r\nDate: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\r\nMessage-ID: <[^<>@\s]+@host\.example\.test>\r\nSubject: cron output\r\n\r\nhello\r\n$/);
+  });
+
+  test('input without headers ("echo hello world | postbote sendmail bob") is a text; -F names the sender', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const r = await cli(['sendmail', '-F', 'Nightly Backup', 'bob@example.test'], { stdin: 'hello world\n', env: env(), keyring: true });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(lastRaw(), /^From: Nightly Backup <cron@host\.example\.test>\r\nDate: [^\r\n]+\r\nMessage-ID: <[^<>@\s]+@host\.example\.test>\r\n\r\nhello world\r\n$/);
+  });
+
+  test('a message with its own From, Date and Message-ID is not touched; -t still drops Bcc and sends each address once', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const message = 'From: Alice <alice@example.test>\nTo: Bob@EXAMPLE.test\nBcc: hidden@example.test\nDate: Thu, 01 Jan 2026 00:00:00 +0000\nMessage-ID: <own@example.test>\nSubject: as is\n\nbody\n';
+    const r = await cli(['sendmail', '-t', '-F', 'Ignored Name', 'Bob@example.TEST'], { stdin: message, env: env(), keyring: true });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(relay.messages.at(-1)?.to, ['Bob@example.test', 'hidden@example.test']);
+    assert.equal(lastRaw(), 'From: Alice <alice@example.test>\r\nTo: Bob@EXAMPLE.test\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <own@example.test>\r\nSubject: as is\r\n\r\nbody\r\n');
+  });
+
+  test('sendmail options with values are consumed, -r sets the envelope sender, -bm is accepted, -bs refused', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const before = relay.messages.length;
+    const r = await cli(['sendmail', '-oem', '-oi', '-B', '8BITMIME', '-N', 'never', '-X', join(work, 'smtp.log'), '-O', 'DeliveryMode=b', '-bm', '-r', 'bounces@example.test', 'dave@example.test'],
+      { stdin: 'Subject: options\n\nhi\n', env: env(), keyring: true });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(relay.messages.length, before + 1);
+    assert.deepEqual(relay.messages.at(-1)?.to, ['dave@example.test']);
+    assert.equal(relay.messages.at(-1)?.from, 'bounces@example.test');
+    const smtpMode = await cli(['sendmail', '-bs'], { env: env(), keyring: true });
+    assert.equal(smtpMode.code, 64, smtpMode.stderr);
+    assert.match(flat(smtpMode.stderr), /mode -bs is not supported/);
+  });
+
+  test('a line that is no header inside the header section: exit 65, the line quoted in words', async (t) => {
+    if (skipUnless(t, keyringAvailable(), 'dbus-run-session and gnome-keyring-daemon are not installed')) return;
+    const before = relay.connections;
+    for (const [lang, words] of [['en', /the line "not a header" stands among the header fields/], ['de', /Die Zeile „not a header“ steht zwischen den Kopfzeilen/]] as const) {
+      const r = await cli(['sendmail', 'bob@example.test', '--lang', lang], { stdin: 'Subject: x\nnot a header\n\nbody\n', env: env(), keyring: true });
+      assert.equal(r.code, 65, r.stderr);
+      assert.match(flat(r.stderr), words);
+      assert.doesNotMatch(r.stderr, /badHeaderLine/);
+    }
+    assert.equal(relay.connections, before, 'nothing was sent');
+  });
+});
+
 describe('postbote probe', () => {
   test('STARTTLS server: TLS, certificate, extensions and AUTH explained', async () => {
     const r = await cli(['probe', `localhost:${starttls.port}`, '--ca', caFile]);
@@ -312,6 +445,21 @@ describe('postbote probe', () => {
     const j = JSON.parse((await cli(['probe', `localhost:${implicit.port}`, '--security', 'tls', '--ca', caFile, '--json'])).stdout) as { ok: boolean; tls: { protocol: string }; authMechanisms: string[] };
     assert.equal(j.ok, true);
     assert.ok(j.authMechanisms.includes('PLAIN'));
+  });
+
+  test('--security none: password mechanisms are described as sent readable, not "inside the encryption"', async () => {
+    const plain = await startTestSmtpServer({ ca: sharedTestCa(), noStartTls: true, allowInsecureAuth: true, users: { alice: 'wonderland' } });
+    try {
+      const r = await cli(['probe', `localhost:${plain.port}`, '--security', 'none']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /PLAIN\s+Password, sent readable: this connection is not encrypted/);
+      assert.match(r.stdout, /LOGIN\s+Password, sent readable \(older form\)/);
+      assert.doesNotMatch(r.stdout, /inside the encryption/);
+      const de = await cli(['probe', `localhost:${plain.port}`, '--security', 'none', '--lang', 'de']);
+      assert.match(de.stdout, /PLAIN\s+Passwort, lesbar gesendet/);
+    } finally {
+      await plain.close();
+    }
   });
 
   test('an untrusted certificate is explained, exit 69', async () => {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Lang } from '../../shared/domain.js';
-import type { AppError } from '../../shared/errors.js';
-import { renderExplanation, type Explanation } from '../../shared/explanation.js';
+import type { AppError, FailureDetail } from '../../shared/errors.js';
+import { renderExplanation, renderText, type Explanation } from '../../shared/explanation.js';
 import { catalogues, languageFromTag } from '../../shared/i18n/index.js';
 import { cliDe } from '../../shared/i18n/cli.de.js';
 import { cliEn } from '../../shared/i18n/cli.en.js';
@@ -21,6 +21,13 @@ export const EX = {
   UNAVAILABLE: 69,
   SOFTWARE: 70,
   TEMPFAIL: 75,
+  /**
+   * The connection broke after the message's final dot, before the server's reply: it may
+   * have been delivered. Not 75, which tells callers (scripts, Postfix's pipe transport) to
+   * send again and so risks a double send; sysexits has no exact code, and EX_PROTOCOL
+   * ("remote error in protocol") is the nearest that no caller retries by itself.
+   */
+  UNCONFIRMED: 76,
   CONFIG: 78,
 } as const;
 
@@ -106,20 +113,22 @@ export function refusePasswordArgument(args: readonly string[]): void {
   }
 }
 
-export function readTextFile(path: string, what: string): string {
+export function readTextFile(ctx: Ctx, path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(EX.DATAERR, 'cli.input.unreadableFile', { file: path, what, reason: systemReason(e) }, 'input.unreadableFile');
+    throw new CliError(EX.DATAERR, 'cli.input.unreadableFile', { file: path, what, reason: fileReason(ctx, e) }, 'input.unreadableFile');
   }
 }
 
-export function systemReason(e: unknown): string {
-  const code = (e as { code?: string } | null)?.code;
-  if (code === 'ENOENT') return 'ENOENT';
-  if (code === 'EACCES' || code === 'EPERM') return 'EACCES';
-  if (code === 'EISDIR') return 'EISDIR';
-  return code ?? (e instanceof Error ? e.message : String(e));
+const systemCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EMFILE', 'EIO']);
+
+/** Why a file could not be read, in words ("no such file or folder"), from a Node error or its code. */
+export function fileReason(ctx: Ctx, e: unknown): string {
+  const code = typeof e === 'string' ? e : (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && systemCodes.has(code)) return ctx.t(`cli.reason.${code === 'EPERM' ? 'EACCES' : code}`);
+  if (typeof code === 'string' && code !== '') return ctx.t('cli.reason.other', { code });
+  return e instanceof Error ? e.message : String(e);
 }
 
 export async function readAll(stdin: CliIo['stdin'], maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
@@ -149,8 +158,41 @@ export function columns(header: string[], rows: string[][], indent = ''): string
   return [line(header), ...rows.map(line)];
 }
 
+/**
+ * The explainer's "nothing to do, Postbote tries again automatically" is true for the app's
+ * outbox, which retries; a command run once does not, so it says what to do instead.
+ */
+const oneShotActions: Readonly<Record<string, string>> = {
+  'act.nothingToDo': 'cli.act.runAgainSoon',
+  'act.nothingToDoServer': 'cli.act.runAgainLater',
+  'act.nothingToDoNetwork': 'cli.act.runAgainOnline',
+  'act.waitForRateLimit': 'cli.act.runAgainAfterWait',
+};
+
+/** The explanation's actions in words; for a one-shot send without the promise of automatic retries. */
+export function actionTexts(ctx: Ctx, expl: Explanation, oneShot = true): string[] {
+  return expl.actions.map((a) => {
+    const replacement = oneShot ? oneShotActions[a.key] : undefined;
+    return replacement ? ctx.t(replacement) : renderText(a, ctx.lang);
+  });
+}
+
+/**
+ * The exit code of a failed attempt. A one-shot command has no outbox that retries, so what
+ * may work on the next run is 75 (EX_TEMPFAIL) — network trouble and 4xx replies included,
+ * even where the app's outbox would give up — and a possibly delivered message is 76.
+ */
+export function failureExitCode(expl: Explanation, detail?: FailureDetail | null, mayHaveBeenDelivered = false): number {
+  if (mayHaveBeenDelivered || expl.kind === 'uncertain.mayHaveBeenDelivered') return EX.UNCONFIRMED;
+  if (expl.retryable && !expl.permanent) return EX.TEMPFAIL;
+  if (expl.kind.startsWith('network.') || expl.kind.startsWith('timeout.')) return EX.TEMPFAIL;
+  const code = detail?.code ?? expl.technical.code;
+  if (code !== undefined && code >= 400 && code < 500) return EX.TEMPFAIL;
+  return EX.UNAVAILABLE;
+}
+
 /** The explanation in words: title, what happened, why, what to do, technical details. */
-export function explanationLines(ctx: Ctx, expl: Explanation, opts: { headline?: string } = {}): string[] {
+export function explanationLines(ctx: Ctx, expl: Explanation, opts: { headline?: string; oneShot?: boolean } = {}): string[] {
   const r = renderExplanation(expl, ctx.lang);
   const out: string[] = [];
   out.push(`${opts.headline ?? ctx.t('cli.label.error')}: ${r.title}`);
@@ -159,7 +201,7 @@ export function explanationLines(ctx: Ctx, expl: Explanation, opts: { headline?:
   out.push(...wrap(`${ctx.t('cli.label.why')}: ${r.cause}`, 2));
   out.push('');
   out.push(`  ${ctx.t('cli.label.whatToDo')}:`);
-  for (const a of r.actions) out.push(...wrap(a, 4, '- '));
+  for (const a of actionTexts(ctx, expl, opts.oneShot ?? true)) out.push(...wrap(a, 4, '- '));
   out.push('');
   out.push(`  ${ctx.t('cli.label.technical')}:`);
   for (const line of r.technical) out.push(`    ${line.replace(/\n/g, '\n      ')}`);
@@ -187,14 +229,44 @@ export function wrap(text: string, indent: number, bullet = ''): string[] {
   return lines;
 }
 
-/** A CliError or any AppError in words. */
-export function appErrorText(ctx: Ctx, e: AppError): string {
+/** The catalogue key and parameters that put an AppError (a composer refusal, a store error) in words. */
+export function appErrorMessage(ctx: Ctx, e: AppError): { key: string; params: Params } | null {
+  const params = e.kind.startsWith('compose.') ? composeParams(ctx, e) : e.params ?? {};
   const key = `cli.${e.messageKey}`;
-  const viaCli = ctx.t(key, e.params ?? {});
-  if (viaCli !== key) return viaCli;
-  const direct = ctx.t(e.messageKey, e.params ?? {});
-  if (direct !== e.messageKey) return direct;
-  return e.detail?.message ?? e.kind;
+  // Some refusals have a text per reason (compose.invalidMessage: badHeaderLine, headerTooLarge).
+  const reasonKey = typeof e.params?.reason === 'string' ? `${key}.${e.params.reason}` : undefined;
+  for (const k of [reasonKey, key, e.messageKey]) {
+    if (k !== undefined && ctx.t(k, params) !== k) return { key: k, params };
+  }
+  return null;
+}
+
+/** Any AppError in words. */
+export function appErrorText(ctx: Ctx, e: AppError): string {
+  const m = appErrorMessage(ctx, e);
+  return m ? ctx.t(m.key, m.params) : e.detail?.message ?? e.kind;
+}
+
+/** A composer refusal of the caller's input as a CliError with that exit code. */
+export function appErrorAsCliError(ctx: Ctx, e: AppError, code: number): CliError {
+  const m = appErrorMessage(ctx, e);
+  return m ? new CliError(code, m.key, m.params, e.kind) : new CliError(code, 'cli.input.refused', { message: e.detail?.message ?? e.kind }, e.kind);
+}
+
+/**
+ * The composer's parameters made readable: an address reason key ("address.missingAt") or a
+ * system code ("ENOENT") in words, a byte count in MB; missing names get a neutral stand-in
+ * so no text shows a bare placeholder.
+ */
+function composeParams(ctx: Ctx, e: AppError): Params {
+  const p: Record<string, string | number> = { ...e.params };
+  if (typeof p.reason === 'string' && p.reason.startsWith('address.')) p.reason = ctx.t(`cli.${p.reason}`);
+  if (typeof p.systemCode === 'string') p.reason = fileReason(ctx, p.systemCode);
+  if (p.reason === undefined) p.reason = ctx.t('cli.reason.unknown');
+  if (typeof p.max === 'number') p.max = formatBytes(p.max, ctx.lang);
+  if (p.field === undefined) p.field = ctx.t('cli.what.message');
+  if (p.address === undefined) p.address = '';
+  return p;
 }
 
 export const securityLabel = (s: string): string => (s === 'tls' ? 'SSL/TLS' : s === 'starttls' ? 'STARTTLS' : s === 'none' ? '—' : s);

@@ -36,12 +36,15 @@ export function openData(dir: string): DataFolder {
   return { dir, db, repos, secrets: new KeytarSecretStore(), onlineIspLookup, close: () => db.close() };
 }
 
-/** An account by id, unique id prefix or address (case-insensitive); the default one when none is named. */
-export function findAccount(repos: Repositories, ref: string | undefined): StoredAccount {
+/**
+ * An account by id, unique id prefix or address (case-insensitive); the default one when none
+ * is named. adHocAllowed: the command also takes --host, so "no account" may suggest it.
+ */
+export function findAccount(repos: Repositories, ref: string | undefined, opts: { adHocAllowed?: boolean } = {}): StoredAccount {
   const all = repos.accounts.list();
   if (ref === undefined) {
     const d = repos.accounts.getDefault() ?? all[0];
-    if (!d) throw new CliError(EX.CONFIG, 'cli.account.none', {}, 'config.noAccount');
+    if (!d) throw new CliError(EX.CONFIG, opts.adHocAllowed ? 'cli.account.noneOrHost' : 'cli.account.none', {}, 'config.noAccount');
     return d;
   }
   const r = ref.trim().toLowerCase();

@@ -17,7 +17,7 @@ import {
   createDiscoveryDeps, createEngineProber, createHttpsFetcher, discoverSettings, shippedPresets,
   type DiscoveryDeps, type EngineProbeOptions,
 } from '../autoconfig/index.js';
-import { CliError, EX, columns, parse, securityLabel, usage, wrap, type Ctx } from './common.js';
+import { CliError, EX, columns, fileReason, parse, securityLabel, usage, wrap, type Ctx } from './common.js';
 import { dataDirOf, openData } from './data.js';
 
 export const discoverOptions = {
@@ -36,14 +36,15 @@ export interface TestHooks {
   noIspDb: boolean;
 }
 
-export function testHooks(env: Record<string, string | undefined>): TestHooks {
+export function testHooks(ctx: Ctx): TestHooks {
+  const env = ctx.io.env;
   const hooks: TestHooks = { noIspDb: /^(1|true|yes)$/i.test(env.POSTBOTE_NO_ISPDB ?? '') };
   if (env.POSTBOTE_TEST_DNS) hooks.dns = env.POSTBOTE_TEST_DNS;
   if (env.POSTBOTE_TEST_CA) {
     try {
       hooks.ca = readFileSync(env.POSTBOTE_TEST_CA, 'utf8');
-    } catch {
-      throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: env.POSTBOTE_TEST_CA, reason: 'ENOENT' }, 'config.ca');
+    } catch (e) {
+      throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: env.POSTBOTE_TEST_CA, reason: fileReason(ctx, e) }, 'config.ca');
     }
   }
   if (env.POSTBOTE_TEST_CONNECT) hooks.connect = env.POSTBOTE_TEST_CONNECT;
@@ -97,7 +98,7 @@ export async function runDiscovery(ctx: Ctx, address: string, o: { noIspDb: bool
   } catch {
     // Without a data folder the default applies.
   }
-  const hooks = testHooks(ctx.io.env);
+  const hooks = testHooks(ctx);
   return discoverSettings(address, discoveryDeps(hooks, online && !o.noIspDb), { ...(o.timeoutMs ? { deadlineMs: o.timeoutMs } : {}) });
 }
 
@@ -131,7 +132,7 @@ export async function discoverCommand(ctx: Ctx, args: string[]): Promise<number>
 export function printDiscovery(ctx: Ctx, r: DiscoveryResult, verbose: boolean): void {
   const t = ctx.t;
   if (r.status === 'invalidAddress') {
-    ctx.err(`${t('cli.label.error')}: ${t(r.messageKey)}`);
+    ctx.err(`${t('cli.label.error')}: ${t(r.messageKey, { domain: r.domain })}`);
     return;
   }
   ctx.out(t('cli.discover.title', { address: r.address }));

@@ -118,7 +118,9 @@ function showEntry(ctx: Ctx, e: SendLogEntry): void {
   const parsed = e.explanation ? ExplanationSchema.safeParse(e.explanation) : null;
   if (parsed?.success) {
     ctx.out();
-    for (const l of explanationLines(ctx, parsed.data, e.status === 'sentWithWarnings' ? { headline: t('cli.label.warning') } : {})) ctx.out(l);
+    // An entry of the app's outbox may rightly say "Postbote tries again"; a command's own send may not.
+    const oneShot = e.outboxId === null;
+    for (const l of explanationLines(ctx, parsed.data, { oneShot, ...(e.status === 'sentWithWarnings' ? { headline: t('cli.label.warning') } : {}) })) ctx.out(l);
   } else if (e.errorText) {
     ctx.out();
     ctx.out(`${t('cli.label.error')}: ${e.errorText}`);

@@ -7,7 +7,9 @@ import type { Security } from '../../shared/domain.js';
 import { renderExplanation } from '../../shared/explanation.js';
 import { explainDeliveryError } from '../errors/explain.js';
 import { probe, type SessionInfo, type TranscriptEntry } from '../smtp/index.js';
-import { CliError, EX, explanationLines, formatBytes, formatMs, parse, securityLabel, systemReason, table, usage, wrap, type Ctx } from './common.js';
+import {
+  CliError, EX, actionTexts, explanationLines, failureExitCode, fileReason, formatBytes, formatMs, parse, securityLabel, table, usage, wrap, type Ctx,
+} from './common.js';
 import { defaultPort, parsePort, parseSecurity, transcriptLines } from './send.js';
 
 export const probeOptions = {
@@ -65,7 +67,7 @@ export async function probeCommand(ctx: Ctx, args: string[]): Promise<number> {
     try {
       extraCaPem = readFileSync(values.ca, 'utf8');
     } catch (e) {
-      throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: values.ca, reason: systemReason(e) }, 'config.ca');
+      throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: values.ca, reason: fileReason(ctx, e) }, 'config.ca');
     }
   }
   const timeoutS = values.timeout !== undefined ? Number(values.timeout) : 15;
@@ -92,18 +94,20 @@ export async function probeCommand(ctx: Ctx, args: string[]): Promise<number> {
     return EX.OK;
   } catch (e) {
     const expl = explainDeliveryError(e, { account: { host: hp.host, port, security } });
+    const code = failureExitCode(expl);
     if (ctx.json) {
       ctx.out(JSON.stringify({
         ok: false, host: hp.host, port, security,
         ...(values.transcript ? { transcript: transcript.map((x) => ({ dir: x.dir, line: x.line })) } : {}),
         error: { kind: expl.kind, phase: expl.technical.phase, code: expl.technical.code ?? null, enhancedCode: expl.technical.enhancedCode ?? null,
-          serverText: expl.technical.serverText ?? null, title: renderExplanation(expl, ctx.lang).title, action: renderExplanation(expl, ctx.lang).actions[0] ?? '', retryable: expl.retryable },
+          serverText: expl.technical.serverText ?? null, title: renderExplanation(expl, ctx.lang).title, action: actionTexts(ctx, expl)[0] ?? '',
+          retryable: code === EX.TEMPFAIL },
       }, null, 2));
     } else {
       if (values.transcript) for (const l of transcriptLines(transcript)) ctx.err(l);
       for (const l of explanationLines(ctx, expl)) ctx.err(l);
     }
-    return expl.retryable && !expl.permanent ? EX.TEMPFAIL : EX.UNAVAILABLE;
+    return code;
   }
 }
 
@@ -154,9 +158,12 @@ function printProbe(ctx: Ctx, info: SessionInfo, host: string, port: number, sec
   if (c.authMechanisms.length === 0) {
     for (const l of wrap(t(security === 'starttls' || security === 'tls' ? 'cli.probe.noAuth' : 'cli.probe.noAuthPlain'), 2)) ctx.out(l);
   } else {
+    // PLAIN, LOGIN and OAuth send the secret itself: inside TLS that is fine, without it readable.
+    const encrypted = tls !== null;
     for (const l of table(c.authMechanisms.map((m) => {
       const key = `cli.mech.${m}`;
-      const words = t(key);
+      const plainKey = `${key}.unencrypted`;
+      const words = !encrypted && t(plainKey) !== plainKey ? t(plainKey) : t(key);
       return [m, words === key ? t('cli.mech.other') : words] as [string, string];
     }))) ctx.out(l);
   }

@@ -2,19 +2,21 @@
  * `postbote send` and `postbote sendmail`: one message now, through the shared delivery
  * pipeline (main/delivery), with the outcome in words or as JSON and a sysexits code.
  */
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { parseAddressList } from '../../shared/address.js';
+import { parseAddressList, validateAddress, type ValidAddress } from '../../shared/address.js';
 import { AuthMechanismSchema, SecuritySchema, type SmtpSettings, type Security } from '../../shared/domain.js';
 import { renderExplanation } from '../../shared/explanation.js';
 import type { AttachmentInput, MessageDraftInput } from '../../shared/message.js';
 import { deliverNow, type DeliveryMessage, type DeliveryOutcome, type DeliveryTarget } from '../delivery/deliver.js';
 import { providerHintOf, smtpSettingsOf } from '../delivery/pipeline.js';
-import { isComposeError, readRawMessage } from '../mime/index.js';
+import { firstLineRoom, foldHeader, formatDate, phraseAtoms } from '../mime/header.js';
+import { isComposeError, readRawMessage, type RawMessageInfo } from '../mime/index.js';
 import type { SmtpCredentials, TranscriptEntry } from '../smtp/index.js';
 import { isStoreError, type StoredAccount } from '../store/index.js';
 import {
-  CliError, EX, appErrorText, explanationLines, formatMs, parse, readAll, readTextFile, refusePasswordArgument, securityLabel, systemReason,
-  table, usage, type Ctx,
+  CliError, EX, actionTexts, appErrorText, appErrorAsCliError, explanationLines, failureExitCode, fileReason, formatMs, parse, readAll, readTextFile,
+  refusePasswordArgument, securityLabel, table, usage, type Ctx,
 } from './common.js';
 import { dataDirOf, findAccount, openData, type DataFolder } from './data.js';
 
@@ -27,7 +29,9 @@ export function exitCodeOf(o: DeliveryOutcome): number {
   const d = o.failure?.detail;
   if (o.inputError || o.error?.kind.startsWith('compose.') || d?.phase === 'input' || d?.phase === 'compose') return EX.DATAERR;
   if (d?.phase === 'config' || d?.phase === 'keychain') return EX.CONFIG;
-  if (o.status === 'unconfirmed' || o.status === 'deferred') return EX.TEMPFAIL;
+  if (o.status === 'unconfirmed') return EX.UNCONFIRMED;
+  if (o.status === 'deferred') return EX.TEMPFAIL;
+  if (o.explanation) return failureExitCode(o.explanation, d, o.failure?.mayHaveBeenDelivered === true);
   return EX.UNAVAILABLE;
 }
 
@@ -45,6 +49,7 @@ export interface SendJson {
   transcript?: Array<{ dir: string; line: string }>;
   error: null | {
     kind: string; phase: string; code: number | null; enhancedCode: string | null; serverText: string | null;
+    /** Running the same command again later can help (the exit code is then 75). */
     title: string; action: string; retryable: boolean;
   };
 }
@@ -62,8 +67,8 @@ export function outcomeJson(ctx: Ctx, o: DeliveryOutcome, withTranscript: boolea
       enhancedCode: d?.enhancedCode ?? o.explanation.technical.enhancedCode ?? null,
       serverText: d?.serverText ?? o.explanation.technical.serverText ?? null,
       title: composeKind ? appErrorText(ctx, composeKind) : r.title,
-      action: composeKind ? ctx.t('cli.action.fixInput') : r.actions[0] ?? '',
-      retryable: o.explanation.retryable,
+      action: composeKind ? ctx.t('cli.action.fixInput') : actionTexts(ctx, o.explanation)[0] ?? '',
+      retryable: exitCodeOf(o) === EX.TEMPFAIL,
     };
   }
   return {
@@ -182,12 +187,12 @@ export function parsePort(value: string | undefined): number | undefined {
   return n;
 }
 
-function readCa(path: string): string {
+export function readCa(ctx: Ctx, path: string): string {
   let pem: string;
   try {
     pem = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: path, reason: systemReason(e) }, 'config.ca');
+    throw new CliError(EX.CONFIG, 'cli.input.unreadableCa', { file: path, reason: fileReason(ctx, e) }, 'config.ca');
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(EX.CONFIG, 'cli.input.notACertificate', { file: path }, 'config.ca');
   return pem;
@@ -206,7 +211,11 @@ async function firstLine(ctx: Ctx): Promise<string> {
   return all.toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needData: boolean }): Promise<Resolved> {
+/**
+ * needData: open the data folder (stored accounts, send log). adHocAllowed: the command takes
+ * --host, so "no account" may suggest it (sendmail mode does not).
+ */
+export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needData: boolean; adHocAllowed: boolean }): Promise<Resolved> {
   if (v.account !== undefined && v.host !== undefined) throw usage('cli.usage.accountOrHost');
   const env = ctx.io.env;
   if (v.host === undefined) {
@@ -214,7 +223,7 @@ export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needD
     const data = openData(dataDirOf(v['data-dir'], env));
     let account: StoredAccount;
     try {
-      account = findAccount(data.repos, v.account);
+      account = findAccount(data.repos, v.account, { adHocAllowed: opts.adHocAllowed });
     } catch (e) {
       data.close();
       throw e;
@@ -256,7 +265,7 @@ export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needD
     if (!m.success) throw usage('cli.usage.badAuth', { value: v.auth, list: AuthMechanismSchema.options.join(', ') });
     authMechanism = m.data;
   }
-  const extraCaPem = v.ca !== undefined ? readCa(v.ca) : undefined;
+  const extraCaPem = v.ca !== undefined ? readCa(ctx, v.ca) : undefined;
   let credentials: SmtpCredentials | undefined;
   let stdinUsed = false;
   if (v.user !== undefined) {
@@ -303,31 +312,32 @@ export const sendOptions = {
   attach: { type: 'string', multiple: true },
 } as const;
 
-function checkAddresses(field: string, values: readonly string[]): string | undefined {
+function checkAddresses(ctx: Ctx, field: string, values: readonly string[]): string | undefined {
   if (values.length === 0) return undefined;
   const joined = values.join(', ');
   const parsed = parseAddressList(joined);
   const bad = parsed.issues[0];
-  if (bad) throw new CliError(EX.DATAERR, 'cli.input.badAddress', { field, address: bad.params.address, reason: addressReason(bad.key) }, 'input.invalidAddress');
-  if (parsed.mailboxes.length === 0) throw new CliError(EX.DATAERR, 'cli.input.badAddress', { field, address: joined, reason: addressReason('address.empty') }, 'input.invalidAddress');
+  if (bad) throw badAddress(ctx, field, bad.params.address, bad.key);
+  if (parsed.mailboxes.length === 0) throw badAddress(ctx, field, joined, 'address.empty');
   return joined;
 }
 
-let reasonText: (key: string) => string = (k) => k;
-const addressReason = (key: string): string => reasonText(key);
+/** An invalid address given by the caller: exit 65, the reason in words. */
+function badAddress(ctx: Ctx, field: string, address: string, reasonKey: string): CliError {
+  return new CliError(EX.DATAERR, 'cli.input.badAddress', { field, address, reason: ctx.t(`cli.${reasonKey}`) }, 'input.invalidAddress');
+}
 
-function checkReadable(path: string, what: string): void {
+function checkReadable(ctx: Ctx, path: string, what: string): void {
   try {
     const s = statSync(path);
     if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     accessSync(path, constants.R_OK);
   } catch (e) {
-    throw new CliError(EX.DATAERR, 'cli.input.unreadableFile', { file: path, what, reason: systemReason(e) }, 'input.unreadableFile');
+    throw new CliError(EX.DATAERR, 'cli.input.unreadableFile', { file: path, what, reason: fileReason(ctx, e) }, 'input.unreadableFile');
   }
 }
 
 export async function sendCommand(ctx: Ctx, args: string[]): Promise<number> {
-  reasonText = (k) => ctx.t(`cli.${k}`);
   refusePasswordArgument(args);
   const { values } = parse(args, sendOptions, false);
   const withTranscript = values.transcript === true;
@@ -337,15 +347,15 @@ export async function sendCommand(ctx: Ctx, args: string[]): Promise<number> {
   if (to.length + cc.length + bcc.length === 0) throw usage('cli.usage.noRecipients');
   if (values.text !== undefined && values['text-file'] !== undefined) throw usage('cli.usage.textTwice');
   // Everything about the message is checked before any connection or keychain access.
-  const toList = checkAddresses('To', to);
-  const ccList = checkAddresses('Cc', cc);
-  const bccList = checkAddresses('Bcc', bcc);
-  if (values.from !== undefined) checkAddresses('From', [values.from]);
-  for (const a of values.attach ?? []) checkReadable(a, ctx.t('cli.what.attachment'));
-  const html = values['html-file'] !== undefined ? readTextFile(values['html-file'], ctx.t('cli.what.html')) : undefined;
-  let text = values['text-file'] !== undefined ? readTextFile(values['text-file'], ctx.t('cli.what.text')) : values.text;
+  const toList = checkAddresses(ctx, 'To', to);
+  const ccList = checkAddresses(ctx, 'Cc', cc);
+  const bccList = checkAddresses(ctx, 'Bcc', bcc);
+  if (values.from !== undefined) checkAddresses(ctx, 'From', [values.from]);
+  for (const a of values.attach ?? []) checkReadable(ctx, a, ctx.t('cli.what.attachment'));
+  const html = values['html-file'] !== undefined ? readTextFile(ctx, values['html-file'], ctx.t('cli.what.html')) : undefined;
+  let text = values['text-file'] !== undefined ? readTextFile(ctx, values['text-file'], ctx.t('cli.what.text')) : values.text;
 
-  const resolved = await resolveTarget(ctx, values, { needData: true });
+  const resolved = await resolveTarget(ctx, values, { needData: true, adHocAllowed: true });
   try {
     if (text === undefined && html === undefined) {
       if (resolved.stdinUsed) throw usage('cli.usage.stdinTaken');
@@ -356,7 +366,7 @@ export async function sendCommand(ctx: Ctx, args: string[]): Promise<number> {
       : resolved.target.settings.username && /@/.test(resolved.target.settings.username) ? resolved.target.settings.username : undefined);
     if (fromText === undefined) throw usage('cli.usage.noFrom');
     const fromParsed = parseAddressList(fromText).mailboxes[0];
-    if (!fromParsed?.valid) throw new CliError(EX.DATAERR, 'cli.input.badAddress', { field: 'From', address: fromText, reason: addressReason('address.badLocalPart') }, 'input.invalidAddress');
+    if (!fromParsed?.valid) throw badAddress(ctx, 'From', fromText, fromParsed?.issue?.key ?? 'address.badLocalPart');
     const attachments: AttachmentInput[] = (values.attach ?? []).map((path) => ({ path }));
     const draft: MessageDraftInput = {
       from: { address: fromParsed.address, ...(fromParsed.name ? { name: fromParsed.name } : {}) },
@@ -385,76 +395,204 @@ async function deliver(ctx: Ctx, resolved: Resolved, message: DeliveryMessage, w
 }
 
 // ---------------------------------------------------------------------------------------
-// postbote sendmail [-t] [-i] [-f from] [recipients…]
+// postbote sendmail [-t] [-i] [-f from] [-F name] [recipients…]
 
-export const sendmailOptions = {
-  account: { type: 'string', short: 'a' },
-  'read-recipients': { type: 'boolean', short: 't' },
-  'ignore-dots': { type: 'boolean', short: 'i' },
-  'envelope-from': { type: 'string', short: 'f' },
-  'full-name': { type: 'string', short: 'F' },
+/** postbote's own long options in sendmail mode; the short ones are sendmail's and read by hand. */
+export const sendmailLongOptions = {
+  account: { type: 'string' },
   transcript: { type: 'boolean' },
+  'read-recipients': { type: 'boolean' },
+  'ignore-dots': { type: 'boolean' },
+  'envelope-from': { type: 'string' },
+  'full-name': { type: 'string' },
 } as const;
 
-/** sendmail options other programs pass that mean nothing here (-oi, -oem, -odb, -v …). */
-function dropLegacyOptions(args: string[]): string[] {
-  const out: string[] = [];
-  for (const a of args) {
-    if (a === '--') { out.push(...args.slice(args.indexOf(a))); break; }
-    if (/^-o[a-zA-Z]/.test(a) || a === '-v' || a === '-U' || a === '-n' || /^-B/.test(a) || /^-N/.test(a) || /^-X/.test(a)) {
-      if (a === '-oi') out.push('-i');
+/** Long options whose value may follow as the next argument. */
+const longWithValue = new Set(['account', 'envelope-from', 'full-name', 'lang', 'data-dir']);
+
+/**
+ * sendmail's options that take a value, attached ("-oi", "-fme@x") or as the next argument
+ * ("-o i", "-f me@x"), as sendmail's getopt reads them. Only a, b, f, r and F mean something
+ * here; the others (-oi, -B 8BITMIME, -N never, -X logfile, -O option=value …) are read and ignored
+ * so their value is never taken for a recipient.
+ */
+const sendmailValueOptions = new Set(['a', 'b', 'B', 'C', 'd', 'e', 'f', 'F', 'L', 'M', 'N', 'O', 'o', 'p', 'r', 'R', 'V', 'X']);
+/** Options without a value: -t and -i; -v, -U, -n, -m and -G are accepted and ignored. */
+const sendmailFlags = new Set(['t', 'i', 'v', 'U', 'n', 'm', 'G']);
+
+export interface SendmailArgs {
+  readRecipients: boolean;
+  /** -f / -r: the envelope sender; "" for the null sender "<>". */
+  envelopeFrom?: string;
+  /** -F: the full name for a From header Postbote adds. */
+  fullName?: string;
+  account?: string;
+  transcript: boolean;
+  dataDir?: string;
+  recipients: string[];
+}
+
+/** Reads sendmail's command line: grouped short options ("-ti"), values attached or following, "--". */
+export function parseSendmailArgs(args: readonly string[]): SendmailArgs {
+  const long: string[] = [];
+  const recipients: string[] = [];
+  const out: SendmailArgs = { readRecipients: false, transcript: false, recipients };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') {
+      recipients.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      long.push(arg);
+      const name = arg.slice(2);
+      if (longWithValue.has(name) && i + 1 < args.length) long.push(args[++i] ?? '');
       continue;
     }
-    out.push(a);
+    if (!arg.startsWith('-') || arg === '-') {
+      recipients.push(arg);
+      continue;
+    }
+    for (let k = 1; k < arg.length; k++) {
+      const letter = arg[k] ?? '';
+      if (sendmailFlags.has(letter)) {
+        if (letter === 't') out.readRecipients = true;
+        continue;
+      }
+      if (!sendmailValueOptions.has(letter)) throw usage('cli.usage.unknownOption', { option: `-${letter}` });
+      let value = arg.slice(k + 1);
+      if (value === '') {
+        if (i + 1 >= args.length) throw usage('cli.usage.missingValue', { option: `-${letter}` });
+        value = args[++i] ?? '';
+      }
+      if (letter === 'f' || letter === 'r') out.envelopeFrom = value;
+      else if (letter === 'F') out.fullName = value;
+      else if (letter === 'a') out.account = value;
+      // -bm is "deliver mail", the default; the other modes (-bs, -bp, -bd …) are not for a mail client.
+      else if (letter === 'b' && value !== 'm') throw usage('cli.usage.sendmailMode', { option: `-b${value}` });
+      break;
+    }
   }
+  const { values } = parse(long, sendmailLongOptions, false);
+  if (values['read-recipients']) out.readRecipients = true;
+  if (values['envelope-from'] !== undefined) out.envelopeFrom = values['envelope-from'];
+  if (values['full-name'] !== undefined) out.fullName = values['full-name'];
+  if (values.account !== undefined) out.account = values.account;
+  if (values.transcript) out.transcript = true;
+  if (values['data-dir'] !== undefined) out.dataDir = values['data-dir'];
   return out;
 }
 
+/**
+ * Whether the input starts with a header section. sendmail and Postfix take input whose first
+ * line is no header field ("echo hello | sendmail bob") as a message text without headers.
+ */
+export function startsWithHeader(input: Uint8Array): boolean {
+  const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const end = buf.indexOf(0x0a);
+  const first = buf.subarray(0, end < 0 ? buf.length : end).toString('utf8').replace(/\r$/, '');
+  if (first === '' || /^From /.test(first)) return true; // an empty header section; an mbox "From " line
+  return /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(first);
+}
+
+/**
+ * Two addresses are the same recipient when they match with the domain in lower case. The
+ * local part stays as written: RFC 5321 §2.4 lets a server tell "Bob" from "bob".
+ */
+export function recipientKey(ascii: string): string {
+  const at = ascii.lastIndexOf('@');
+  return at < 0 ? ascii : `${ascii.slice(0, at)}@${ascii.slice(at + 1).toLowerCase()}`;
+}
+
+/**
+ * The header fields sendmail and msmtp add when the message lacks them: From (the account's
+ * address, with the -F name or the account's name), Date and Message-ID (its domain the
+ * author's). Gmail and others refuse mail without a Message-ID; the rest of the message stays
+ * byte for byte as given.
+ */
+export function missingHeaders(
+  info: RawMessageInfo, author: { address: ValidAddress; name?: string } | null, now: Date,
+): { block: string; messageId?: string; addedFrom: boolean } {
+  const has = (name: string): boolean => info.fields.some((f) => f.name.toLowerCase() === name);
+  let block = '';
+  const addedFrom = !has('from') && author !== null;
+  if (addedFrom && author) {
+    const name = author.name?.trim() ?? '';
+    block += foldHeader('From', [...(name ? phraseAtoms(name, firstLineRoom('From')) : []), `<${author.address.ascii}>`]);
+  }
+  if (!has('date')) block += foldHeader('Date', [formatDate(now)]);
+  let messageId: string | undefined;
+  const idDomain = (info.sender ?? info.from[0] ?? author?.address)?.asciiDomain;
+  if (!has('message-id') && idDomain) {
+    messageId = `<${now.getTime().toString(36)}.${randomBytes(12).toString('hex')}@${idDomain}>`;
+    block += foldHeader('Message-ID', [messageId]);
+  }
+  return { block, addedFrom, ...(messageId ? { messageId } : {}) };
+}
+
+function needsSmtpUtf8(address: string): boolean {
+  const v = address === '' ? null : validateAddress(address);
+  return v?.ok === true && v.value.needsSmtpUtf8;
+}
+
+function envelopeSenderOf(ctx: Ctx, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '<>' || value === '') return '';
+  const list = parseAddressList(value);
+  const m = list.mailboxes[0];
+  if (!m?.valid || list.issues.length > 0) throw badAddress(ctx, '-f', value, list.issues[0]?.key ?? 'address.empty');
+  return m.valid.ascii;
+}
+
 export async function sendmailCommand(ctx: Ctx, rawArgs: string[]): Promise<number> {
-  reasonText = (k) => ctx.t(`cli.${k}`);
   refusePasswordArgument(rawArgs);
-  const { values, positionals } = parse(dropLegacyOptions(rawArgs), sendmailOptions, true);
-  const readHeaders = values['read-recipients'] === true;
-  if (!readHeaders && positionals.length === 0) throw usage('cli.usage.sendmailNoRecipients');
+  const args = parseSendmailArgs(rawArgs);
+  if (!args.readRecipients && args.recipients.length === 0) throw usage('cli.usage.sendmailNoRecipients');
   const argRecipients: string[] = [];
-  for (const p of positionals) {
+  for (const p of args.recipients) {
     const list = parseAddressList(p);
     const bad = list.issues[0];
-    if (bad) throw new CliError(EX.DATAERR, 'cli.input.badAddress', { field: ctx.t('cli.what.commandLine'), address: bad.params.address, reason: addressReason(bad.key) }, 'input.invalidAddress');
+    if (bad) throw badAddress(ctx, ctx.t('cli.what.commandLine'), bad.params.address, bad.key);
     for (const m of list.mailboxes) if (m.valid) argRecipients.push(m.valid.ascii);
   }
-  let envelopeFrom: string | undefined;
-  if (values['envelope-from'] !== undefined && values['envelope-from'] !== '<>') {
-    const list = parseAddressList(values['envelope-from']);
-    const m = list.mailboxes[0];
-    if (!m?.valid || list.issues.length > 0) throw new CliError(EX.DATAERR, 'cli.input.badAddress', { field: '-f', address: values['envelope-from'], reason: addressReason(list.issues[0]?.key ?? 'address.empty') }, 'input.invalidAddress');
-    envelopeFrom = m.valid.ascii;
-  } else if (values['envelope-from'] === '<>') envelopeFrom = '';
+  const envelopeFrom = envelopeSenderOf(ctx, args.envelopeFrom);
 
   // The message first: a broken one is refused before the keychain or the network is touched.
-  const input = await readAll(ctx.io.stdin);
+  let input = await readAll(ctx.io.stdin);
+  if (!startsWithHeader(input)) input = Buffer.concat([Buffer.from('\n'), input]);
   let raw;
   try {
     raw = await readRawMessage(input);
   } catch (e) {
-    if (isComposeError(e)) throw new CliError(EX.DATAERR, `cli.${e.error.messageKey}`, e.error.params ?? {}, e.error.kind);
+    if (isComposeError(e)) throw appErrorAsCliError(ctx, e.error, EX.DATAERR);
     throw e;
   }
   const chunks: Buffer[] = [];
   for await (const c of raw.stream) chunks.push(Buffer.from(c as Uint8Array));
-  const body = Buffer.concat(chunks);
-  const recipients = [...new Set([...(readHeaders ? raw.info.recipients : []), ...argRecipients].map((a) => a))];
+  const seen = new Set<string>();
+  const recipients: string[] = [];
+  for (const address of [...(args.readRecipients ? raw.info.recipients : []), ...argRecipients]) {
+    const key = recipientKey(address);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    recipients.push(address);
+  }
   if (recipients.length === 0) throw new CliError(EX.DATAERR, 'cli.input.noRecipientsInMessage', {}, 'input.noRecipients');
 
-  const resolved = await resolveTarget(ctx, { account: values.account, 'data-dir': values['data-dir'] }, { needData: true });
+  const resolved = await resolveTarget(ctx, { account: args.account, 'data-dir': args.dataDir }, { needData: true, adHocAllowed: false });
   try {
-    const from = envelopeFrom ?? resolved.account?.address ?? raw.info.from[0]?.ascii ?? '';
+    const accountAddress = resolved.account ? validateAddress(resolved.account.address) : null;
+    const author = accountAddress?.ok ? { address: accountAddress.value, name: args.fullName ?? resolved.account?.displayName ?? '' } : null;
+    const added = missingHeaders(raw.info, author, new Date());
+    const body = Buffer.concat([Buffer.from(added.block, 'utf8'), ...chunks]);
+    const from = envelopeFrom ?? author?.address.ascii ?? raw.info.from[0]?.ascii ?? '';
     const subject = raw.info.fields.find((f) => f.name.toLowerCase() === 'subject')?.value ?? '';
+    const messageId = raw.info.messageId ?? added.messageId;
     return await deliver(ctx, resolved, {
       kind: 'raw', envelope: { from, to: recipients }, body, subject,
-      ...(raw.info.messageId ? { messageId: raw.info.messageId } : {}),
-      smtpUtf8: raw.info.needsSmtpUtf8,
-    }, values.transcript === true);
+      ...(messageId ? { messageId } : {}),
+      smtpUtf8: raw.info.needsSmtpUtf8 || needsSmtpUtf8(from) || (added.addedFrom && author?.address.needsSmtpUtf8 === true),
+    }, args.transcript);
   } finally {
     resolved.data?.close();
   }

@@ -20,6 +20,10 @@ export const cliDe: Record<string, string> = {
   'cli.action.fixInput': 'Korrigieren Sie die Eingabe und rufen Sie den Befehl erneut auf. Es wurde nichts gesendet.',
   'cli.action.seeHelp': 'Siehe „postbote --help“ oder „postbote <Befehl> --help“.',
   'cli.action.fixConfig': 'Prüfen Sie das Konto oder die angegebenen Einstellungen und versuchen Sie es erneut.',
+  'cli.act.runAgainSoon': 'Rufen Sie den Befehl in einigen Minuten erneut auf; der Server erwartet einen zweiten Versuch.',
+  'cli.act.runAgainLater': 'Das Problem liegt beim Server: Rufen Sie den Befehl später erneut auf.',
+  'cli.act.runAgainOnline': 'Rufen Sie den Befehl erneut auf, sobald die Verbindung wieder funktioniert.',
+  'cli.act.runAgainAfterWait': 'Warten Sie etwas und rufen Sie den Befehl dann erneut auf.',
 
   'cli.send.transcript': 'Gespräch mit dem Server (Passwörter entfernt):',
   'cli.send.sentOne': 'Gesendet.',
@@ -45,13 +49,15 @@ export const cliDe: Record<string, string> = {
   'cli.usage.badHost': '„{value}“ ist kein Servername.',
   'cli.usage.badAuth': 'Unbekanntes Anmeldeverfahren „{value}“. Bekannt sind: {list}.',
   'cli.usage.noPassword': 'Ein Benutzername ist angegeben, aber kein Passwort. Übergeben Sie es mit --password-stdin oder in POSTBOTE_PASSWORD.',
-  'cli.usage.noPasswordAdd': 'Das Konto braucht sein Passwort, um es zu testen und im Schlüsselbund zu speichern. Übergeben Sie es mit --password-stdin oder in POSTBOTE_PASSWORD.',
+  'cli.usage.noPasswordAdd': 'Das Konto braucht sein Passwort, um es zu testen und im Schlüsselbund zu speichern. Übergeben Sie es mit --password-stdin oder in POSTBOTE_PASSWORD. Für einen Server, der Mail ohne Anmeldung annimmt (ein lokales Relay), geben Sie --no-auth an.',
+  'cli.usage.noAuthConflict': '--no-auth heißt, dass der Server Mail ohne Anmeldung annimmt: Lassen Sie --user, --auth und --password-stdin weg.',
   'cli.usage.passwordWithoutUser': '--password-stdin braucht auch --user.',
   'cli.usage.noRecipients': 'Kein Empfänger: Geben Sie mindestens ein --to, --cc oder --bcc an.',
   'cli.usage.textTwice': 'Geben Sie den Text entweder mit --text oder mit --text-file an, nicht beides.',
   'cli.usage.stdinTaken': 'Über die Standardeingabe kam schon das Passwort: Geben Sie den Text mit --text oder --text-file an.',
   'cli.usage.noFrom': 'Kein Absender: Geben Sie --from an (oder --user mit einer E-Mail-Adresse, oder nutzen Sie ein gespeichertes Konto).',
   'cli.usage.sendmailNoRecipients': 'Kein Empfänger: Nennen Sie sie als Argumente, oder übernehmen Sie sie mit -t aus den Kopfzeilen To, Cc und Bcc.',
+  'cli.usage.sendmailMode': 'postbote sendmail sendet nur eine Nachricht von der Standardeingabe; die Betriebsart {option} wird nicht unterstützt.',
   'cli.usage.probeTarget': 'Welcher Server? Zum Beispiel: postbote probe smtp.example.com:587',
   'cli.usage.badTimeout': '„{value}“ ist keine brauchbare Zeit in Sekunden.',
   'cli.usage.discoverAddress': 'Welche Adresse? Zum Beispiel: postbote discover name@example.com',
@@ -70,10 +76,22 @@ export const cliDe: Record<string, string> = {
   'cli.input.badAddress': 'Ungültige Adresse in {field}: „{address}“ – {reason}',
   'cli.input.noRecipientsInMessage': 'Die Nachricht nennt keinen Empfänger (keine Kopfzeile To, Cc oder Bcc und keiner auf der Befehlszeile).',
   'cli.input.badAccountAddress': '„{address}“ ist keine E-Mail-Adresse.',
+  'cli.input.refused': 'Die Eingabe wurde abgelehnt: {message}',
   'cli.what.attachment': 'Anhang',
   'cli.what.html': 'HTML-Datei',
   'cli.what.text': 'Textdatei',
   'cli.what.commandLine': 'der Befehlszeile',
+  'cli.what.message': 'der Nachricht',
+  'cli.reason.ENOENT': 'die Datei oder der Ordner existiert nicht',
+  'cli.reason.EACCES': 'keine Leseberechtigung',
+  'cli.reason.EISDIR': 'das ist ein Ordner, keine Datei',
+  'cli.reason.ENOTDIR': 'ein Teil des Pfads ist kein Ordner',
+  'cli.reason.ELOOP': 'zu viele symbolische Verknüpfungen',
+  'cli.reason.ENAMETOOLONG': 'der Name ist zu lang',
+  'cli.reason.EMFILE': 'zu viele Dateien sind geöffnet',
+  'cli.reason.EIO': 'das Laufwerk meldet einen Lesefehler',
+  'cli.reason.other': 'Systemfehler {code}',
+  'cli.reason.unknown': 'Grund unbekannt',
 
   'cli.address.empty': 'die Adresse ist leer.',
   'cli.address.missingAt': 'einer E-Mail-Adresse fehlt das @-Zeichen, etwa name@beispiel.de.',
@@ -93,20 +111,19 @@ export const cliDe: Record<string, string> = {
   'cli.address.tooManyAddresses': 'es sind zu viele Adressen.',
 
   'cli.err.compose.headerInjection': 'Das Feld {field} enthält einen Zeilenumbruch; damit ließen sich fremde Kopfzeilen einschleusen, deshalb wurde die Nachricht abgelehnt.',
-  'cli.err.compose.invalidAddress': 'Ungültige Adresse in {field}: „{address}“.',
+  'cli.err.compose.invalidAddress': 'Ungültige Adresse in {field}: „{address}“ – {reason}',
   'cli.err.compose.smtpUtf8Required': 'Die Adresse {address} enthält vor dem @ Zeichen außerhalb von ASCII, und der Server kann solche nicht zustellen (kein SMTPUTF8).',
   'cli.err.compose.noRecipients': 'Die Nachricht hat keinen Empfänger.',
-  'cli.err.compose.invalidHeader': 'Die Kopfzeile {field} ist ungültig.',
-  'cli.err.compose.reservedHeader': 'Die Kopfzeile {field} setzt Postbote selbst.',
-  'cli.err.compose.invalidMessageId': 'Die Message-ID ist ungültig.',
-  'cli.err.compose.attachmentNotFound': 'Den Anhang „{file}“ gibt es nicht.',
-  'cli.err.compose.attachmentNotAFile': 'Der Anhang „{file}“ ist keine Datei.',
-  'cli.err.compose.attachmentChanged': 'Der Anhang „{file}“ hat sich während des Sendens verändert.',
-  'cli.err.compose.invalidDraft': 'Die Nachricht ist ungültig ({field}: {reason}).',
-  'cli.err.compose.invalidMessage': 'Die Nachricht auf der Standardeingabe ist keine gültige E-Mail ({reason}{line}).',
+  'cli.err.compose.attachmentNotFound': 'Der Anhang „{path}“ kann nicht gelesen werden ({reason}).',
+  'cli.err.compose.attachmentNotAFile': 'Der Anhang „{path}“ ist keine Datei (vielleicht ein Ordner).',
+  'cli.err.compose.attachmentChanged': 'Der Anhang „{path}“ hat sich während des Sendens verändert, deshalb wurde das Senden abgebrochen. Rufen Sie den Befehl erneut auf, sobald die Datei vollständig ist.',
+  'cli.err.compose.invalidMessage': 'Die Nachricht auf der Standardeingabe ist keine gültige E-Mail.',
+  'cli.err.compose.invalidMessage.badHeaderLine': 'Die Nachricht auf der Standardeingabe ist nicht lesbar: Die Zeile „{line}“ steht zwischen den Kopfzeilen, ist aber keine („Name: Wert“). Zwischen den Kopfzeilen und dem Text muss eine Leerzeile stehen.',
+  'cli.err.compose.invalidMessage.headerTooLarge': 'Die Nachricht auf der Standardeingabe ist nicht lesbar: Der Kopfbereich ist größer als {max}.',
 
   'cli.data.unusable': 'Der Datenordner {dir} ist nicht nutzbar: {reason}',
-  'cli.account.none': 'Es ist kein Konto eingerichtet. Legen Sie eines mit „postbote accounts add <Adresse>“ an, oder geben Sie den Server mit --host an.',
+  'cli.account.none': 'Es ist kein Konto eingerichtet. Legen Sie eines mit „postbote accounts add <Adresse>“ an.',
+  'cli.account.noneOrHost': 'Es ist kein Konto eingerichtet. Legen Sie eines mit „postbote accounts add <Adresse>“ an, oder geben Sie den Server mit --host an.',
   'cli.account.ambiguous': '„{ref}“ passt zu mehreren Konten; geben Sie mehr von der ID oder die ganze Adresse an.',
   'cli.account.notFound': 'Ein Konto „{ref}“ gibt es nicht. „postbote accounts list“ zeigt die Konten.',
   'cli.account.noPassword': 'Für {account} ist kein Passwort im Schlüsselbund gespeichert. Speichern Sie es erneut mit „postbote accounts add“ oder in der App.',
@@ -157,12 +174,16 @@ export const cliDe: Record<string, string> = {
   'cli.ext.other': 'Serverspezifische Erweiterung',
 
   'cli.mech.PLAIN': 'Passwort, innerhalb der Verschlüsselung gesendet',
+  'cli.mech.PLAIN.unencrypted': 'Passwort, lesbar gesendet: Diese Verbindung ist nicht verschlüsselt',
   'cli.mech.LOGIN': 'Passwort, innerhalb der Verschlüsselung gesendet (ältere Form)',
+  'cli.mech.LOGIN.unencrypted': 'Passwort, lesbar gesendet (ältere Form): Diese Verbindung ist nicht verschlüsselt',
   'cli.mech.CRAM-MD5': 'Passwortnachweis, ohne das Passwort zu senden (alt, schwach)',
   'cli.mech.SCRAM-SHA-256': 'Passwortnachweis, ohne das Passwort zu senden (modern)',
   'cli.mech.SCRAM-SHA-1': 'Passwortnachweis, ohne das Passwort zu senden',
   'cli.mech.XOAUTH2': 'Anmeldung über den Anbieter (OAuth)',
+  'cli.mech.XOAUTH2.unencrypted': 'Anmeldung über den Anbieter (OAuth); das Zugriffstoken geht lesbar über die Leitung: Diese Verbindung ist nicht verschlüsselt',
   'cli.mech.OAUTHBEARER': 'Anmeldung über den Anbieter (OAuth, Standardform)',
+  'cli.mech.OAUTHBEARER.unencrypted': 'Anmeldung über den Anbieter (OAuth, Standardform); das Zugriffstoken geht lesbar über die Leitung: Diese Verbindung ist nicht verschlüsselt',
   'cli.mech.DIGEST-MD5': 'Passwortnachweis (veraltet)',
   'cli.mech.NTLM': 'Windows-Anmeldung (von Postbote nicht unterstützt)',
   'cli.mech.GSSAPI': 'Kerberos (von Postbote nicht unterstützt)',
@@ -203,11 +224,13 @@ export const cliDe: Record<string, string> = {
   'cli.accounts.defaultMark': '* = Standardkonto (gilt, wenn kein --account angegeben ist)',
   'cli.accounts.removed': 'Konto {address} ({id}) entfernt, samt Passwort im Schlüsselbund.',
   'cli.accounts.testOk': 'Die Verbindung für {address} funktioniert: angemeldet, nichts gesendet.',
+  'cli.accounts.testOkNoAuth': 'Die Verbindung für {address} funktioniert (der Server nimmt Mail ohne Anmeldung an); nichts gesendet.',
   'cli.accounts.noAuth': 'keine (kein Benutzername)',
   'cli.accounts.giveHost': 'Geben Sie den Server von Hand an: postbote accounts add <Adresse> --host <Server> --port <Port> --security tls|starttls',
   'cli.accounts.testing': 'Teste {server} ({security}) …',
   'cli.accounts.added': 'Konto {address} angelegt.',
   'cli.accounts.storedInKeychain': 'im Schlüsselbund gespeichert',
+  'cli.accounts.noPasswordNeeded': 'keines nötig (ohne Anmeldung)',
   'cli.accounts.notTested': 'Die Verbindung wurde nicht getestet (--no-test). Testen mit: postbote accounts test',
 
   'cli.status.sent': 'gesendet',
@@ -248,8 +271,15 @@ Optionen für jeden Befehl:
   --data-dir ORDNER Datenordner (Standard: der der App; oder POSTBOTE_DATA_DIR)
   -h, --help        Hilfe zu einem Befehl
 
-Rückgabewerte: 0 gesendet · 64 Aufruf falsch · 65 Nachricht fehlerhaft · 67 Adresse abgelehnt ·
-69 endgültig fehlgeschlagen · 75 vorübergehend, später erneut · 78 Einstellungen fehlerhaft`,
+Rückgabewerte (wie in sysexits.h):
+  0   an alle Empfänger gesendet
+  64  Aufruf falsch                   65  Nachricht fehlerhaft, nichts gesendet
+  67  eine Adresse wurde abgelehnt (die übrigen wurden angenommen)
+  69  endgültig fehlgeschlagen: derselbe Befehl scheitert wieder (abgelehnt, Anmeldung …)
+  75  vorübergehend (Netz, Server ausgelastet, 4xx-Antwort): Befehl später erneut aufrufen
+  76  unbestätigt: die Verbindung brach ab, nachdem die Nachricht übergeben war, sie ist
+      also vielleicht zugestellt – vor erneutem Senden prüfen (Skripte: nicht wiederholen)
+  78  Einstellungen fehlerhaft (Konto, Schlüsselbund, CA-Datei)`,
 
   'cli.help.send': `Aufruf: postbote send [Verbindung] [Nachricht]
 
@@ -277,28 +307,43 @@ Nachricht:
 
 Ausgabe:
   --transcript            Das Gespräch mit dem Server zeigen (Passwörter entfernt)
-  --json                  {"ok", "accepted", "rejected", "messageId", "queueId", "tls", …}
+  --json                  {"ok", "status", "accepted", "rejected", "messageId", "queueId", "tls", …}
+
+Rückgabewerte: siehe „postbote --help“.
 
 Beispiele:
   postbote send --to anna@example.com -s "Hallo" --text "Bis morgen"
   printf '%s\\n' "$PW" | postbote send --host smtp.example.com --user ich@example.com \\
       --password-stdin --from ich@example.com --to anna@example.com -s Test --text Hallo`,
 
-  'cli.help.sendmail': `Aufruf: postbote sendmail [-t] [-i] [-f ABSENDER] [--account ADR|ID] [Empfänger …]
+  'cli.help.sendmail': `Aufruf: postbote sendmail [-t] [-i] [-f ABSENDER] [-F NAME] [--account ADR|ID] [Empfänger …]
 
-Liest eine vollständige Nachricht (RFC 5322) von der Standardeingabe und sendet sie, wie
-sendmail oder msmtp – für git send-email, mutt, cron und Skripte. Nutzt das Standardkonto,
-sofern --account nichts anderes sagt. Die Bcc-Kopfzeile wird vor dem Senden entfernt;
-Zeilenenden werden CRLF.
+Liest eine vollständige Nachricht (RFC 5322) von der Standardeingabe und sendet sie mit
+einem gespeicherten Konto, wie sendmail oder msmtp – für git send-email, mutt, cron und
+Skripte. Nutzt das Standardkonto, sofern --account nichts anderes sagt. Die Bcc-Kopfzeile
+wird vor dem Senden entfernt; Zeilenenden werden CRLF. Ist die erste Zeile keine Kopfzeile,
+gilt die ganze Eingabe als Text einer Nachricht ohne Kopfzeilen. Wie sendmail ergänzt
+Postbote fehlende Kopfzeilen From (die Adresse des Kontos), Date und Message-ID; sonst
+bleibt die Nachricht unverändert.
 
   -t                  Empfänger aus den Kopfzeilen To, Cc und Bcc übernehmen
-                      (als Argumente genannte kommen hinzu)
+                      (als Argumente genannte kommen hinzu; jeder erhält eine Kopie)
+  -f ABS, -r ABS      Absender im Umschlag (Standard: die Adresse des Kontos; „<>“ für keinen)
+  -F NAME             Voller Name in der From-Kopfzeile, die Postbote ergänzt
+                      (Standard: der Name des Kontos)
+  -a, --account A     Gespeichertes Konto, per Adresse oder ID
   -i, -oi             Zur Kompatibilität angenommen (ein einzelner „.“ beendet nie die Nachricht)
-  -f ABSENDER         Absender im Umschlag (Standard: die Adresse des Kontos)
+  -bm -v -U -n -m -G  Angenommen und ignoriert
+  -B TYP  -N DSN  -O OPTION=WERT  -oX  -X DATEI  -C DATEI  -L NAME  -R RET  -V ID
+                      Angenommen und samt ihrem Wert ignoriert
   --transcript        Das Gespräch mit dem Server zeigen
   --json              Das Ergebnis als JSON (wie bei „postbote send --json“)
 
-Beispiel (git): git config sendemail.sendmailcmd "postbote sendmail"`,
+Rückgabewerte wie bei „postbote send“ (postbote --help); 76 heißt, die Nachricht ist
+vielleicht zugestellt: vor erneutem Senden prüfen.
+
+Beispiel (git): git config sendemail.sendmailcmd "postbote sendmail"
+Beispiel (cron): echo "Sicherung fertig" | postbote sendmail admin@example.com`,
 
   'cli.help.probe': `Aufruf: postbote probe SERVER[:PORT] [--security tls|starttls|none] [--ca DATEI]
 
@@ -333,6 +378,8 @@ Dieselben Konten wie in der App; Passwörter liegen im Schlüsselbund des System
       --name NAME                  Anzeigename
       --host H --port P --security tls|starttls   Einstellungen von Hand statt Suche
       --user NAME --auth VERFAHREN --ca DATEI     Benutzername, Anmeldeverfahren, CA
+      --no-auth                    Der Server nimmt Mail ohne Anmeldung an (lokales Relay):
+                                   kein Benutzername, kein Passwort
       --no-test                    Ohne Verbindungstest speichern
       --default                    Zum Standardkonto machen
   accounts test ADRESSE|ID         Verbinden und anmelden, nichts senden

@@ -20,6 +20,10 @@ export const cliEn: Record<string, string> = {
   'cli.action.fixInput': 'Correct the input and run the command again. Nothing was sent.',
   'cli.action.seeHelp': 'See "postbote --help" or "postbote <command> --help".',
   'cli.action.fixConfig': 'Check the account or the settings given, then try again.',
+  'cli.act.runAgainSoon': 'Run the command again in a few minutes; the server expects a second attempt.',
+  'cli.act.runAgainLater': 'The trouble is on the server’s side: run the command again later.',
+  'cli.act.runAgainOnline': 'Run the command again once the connection works.',
+  'cli.act.runAgainAfterWait': 'Wait a little, then run the command again.',
 
   'cli.send.transcript': 'Conversation with the server (passwords removed):',
   'cli.send.sentOne': 'Sent.',
@@ -45,13 +49,15 @@ export const cliEn: Record<string, string> = {
   'cli.usage.badHost': '"{value}" is not a server name.',
   'cli.usage.badAuth': 'Unknown sign-in method "{value}". Known: {list}.',
   'cli.usage.noPassword': 'A user name was given but no password. Pass it with --password-stdin or in POSTBOTE_PASSWORD.',
-  'cli.usage.noPasswordAdd': 'The account needs its password to be tested and stored in the keychain. Pass it with --password-stdin or in POSTBOTE_PASSWORD.',
+  'cli.usage.noPasswordAdd': 'The account needs its password to be tested and stored in the keychain. Pass it with --password-stdin or in POSTBOTE_PASSWORD. For a server that takes mail without sign-in (a local relay), use --no-auth.',
+  'cli.usage.noAuthConflict': '--no-auth means the server takes mail without sign-in: leave out --user, --auth and --password-stdin.',
   'cli.usage.passwordWithoutUser': '--password-stdin needs --user as well.',
   'cli.usage.noRecipients': 'No recipient: give at least one --to, --cc or --bcc.',
   'cli.usage.textTwice': 'Give the text either with --text or with --text-file, not both.',
   'cli.usage.stdinTaken': 'Standard input already carried the password: give the text with --text or --text-file.',
   'cli.usage.noFrom': 'No sender: give --from (or --user with an e-mail address, or use a stored account).',
   'cli.usage.sendmailNoRecipients': 'No recipient: name them as arguments, or use -t to take them from the To, Cc and Bcc headers.',
+  'cli.usage.sendmailMode': 'postbote sendmail only sends a message read from standard input; the mode {option} is not supported.',
   'cli.usage.probeTarget': 'Which server? For example: postbote probe smtp.example.com:587',
   'cli.usage.badTimeout': '"{value}" is not a usable time in seconds.',
   'cli.usage.discoverAddress': 'Which address? For example: postbote discover name@example.com',
@@ -70,10 +76,22 @@ export const cliEn: Record<string, string> = {
   'cli.input.badAddress': 'Invalid address in {field}: "{address}" – {reason}',
   'cli.input.noRecipientsInMessage': 'The message names no recipient (no To, Cc or Bcc header, and none on the command line).',
   'cli.input.badAccountAddress': '"{address}" is not an e-mail address.',
+  'cli.input.refused': 'The input was refused: {message}',
   'cli.what.attachment': 'attachment',
   'cli.what.html': 'HTML file',
   'cli.what.text': 'text file',
   'cli.what.commandLine': 'the command line',
+  'cli.what.message': 'the message',
+  'cli.reason.ENOENT': 'no such file or folder',
+  'cli.reason.EACCES': 'no permission to read it',
+  'cli.reason.EISDIR': 'it is a folder, not a file',
+  'cli.reason.ENOTDIR': 'a part of the path is not a folder',
+  'cli.reason.ELOOP': 'too many symbolic links',
+  'cli.reason.ENAMETOOLONG': 'the name is too long',
+  'cli.reason.EMFILE': 'too many files are open',
+  'cli.reason.EIO': 'the disk reported a read error',
+  'cli.reason.other': 'system error {code}',
+  'cli.reason.unknown': 'reason unknown',
 
   'cli.address.empty': 'the address is empty.',
   'cli.address.missingAt': 'an e-mail address needs an @ sign, as in name@example.com.',
@@ -93,20 +111,19 @@ export const cliEn: Record<string, string> = {
   'cli.address.tooManyAddresses': 'there are too many addresses.',
 
   'cli.err.compose.headerInjection': 'The {field} field contains a line break; that could smuggle in extra header lines, so the message was refused.',
-  'cli.err.compose.invalidAddress': 'Invalid address in {field}: "{address}".',
+  'cli.err.compose.invalidAddress': 'Invalid address in {field}: "{address}" – {reason}',
   'cli.err.compose.smtpUtf8Required': 'The address {address} contains non-ASCII characters before the @, and the server cannot deliver those (no SMTPUTF8).',
   'cli.err.compose.noRecipients': 'The message has no recipient.',
-  'cli.err.compose.invalidHeader': 'The header {field} is not valid.',
-  'cli.err.compose.reservedHeader': 'The header {field} is set by Postbote itself.',
-  'cli.err.compose.invalidMessageId': 'The Message-ID is not valid.',
-  'cli.err.compose.attachmentNotFound': 'The attachment "{file}" does not exist.',
-  'cli.err.compose.attachmentNotAFile': 'The attachment "{file}" is not a file.',
-  'cli.err.compose.attachmentChanged': 'The attachment "{file}" changed while it was being sent.',
-  'cli.err.compose.invalidDraft': 'The message is not valid ({field}: {reason}).',
-  'cli.err.compose.invalidMessage': 'The message on standard input is not a valid e-mail message ({reason}{line}).',
+  'cli.err.compose.attachmentNotFound': 'The attachment "{path}" cannot be read ({reason}).',
+  'cli.err.compose.attachmentNotAFile': 'The attachment "{path}" is not a file (perhaps a folder).',
+  'cli.err.compose.attachmentChanged': 'The attachment "{path}" changed while the message was being sent, so sending was stopped. Run the command again once the file is complete.',
+  'cli.err.compose.invalidMessage': 'The message on standard input is not a valid e-mail message.',
+  'cli.err.compose.invalidMessage.badHeaderLine': 'The message on standard input cannot be read: the line "{line}" stands among the header fields but is not one ("Name: value"). An empty line must separate the header fields from the text.',
+  'cli.err.compose.invalidMessage.headerTooLarge': 'The message on standard input cannot be read: its header section is larger than {max}.',
 
   'cli.data.unusable': 'The data folder {dir} cannot be used: {reason}',
-  'cli.account.none': 'No account is set up. Add one with "postbote accounts add <address>", or give the server with --host.',
+  'cli.account.none': 'No account is set up. Add one with "postbote accounts add <address>".',
+  'cli.account.noneOrHost': 'No account is set up. Add one with "postbote accounts add <address>", or give the server with --host.',
   'cli.account.ambiguous': '"{ref}" matches several accounts; give more of the ID or the full address.',
   'cli.account.notFound': 'There is no account "{ref}". "postbote accounts list" shows the accounts.',
   'cli.account.noPassword': 'No password is stored in the keychain for {account}. Store it again with "postbote accounts add" or in the app.',
@@ -157,12 +174,16 @@ export const cliEn: Record<string, string> = {
   'cli.ext.other': 'Server-specific extension',
 
   'cli.mech.PLAIN': 'Password, sent inside the encryption',
+  'cli.mech.PLAIN.unencrypted': 'Password, sent readable: this connection is not encrypted',
   'cli.mech.LOGIN': 'Password, sent inside the encryption (older form)',
+  'cli.mech.LOGIN.unencrypted': 'Password, sent readable (older form): this connection is not encrypted',
   'cli.mech.CRAM-MD5': 'Password proof without sending the password (old, weak)',
   'cli.mech.SCRAM-SHA-256': 'Password proof without sending the password (modern)',
   'cli.mech.SCRAM-SHA-1': 'Password proof without sending the password',
   'cli.mech.XOAUTH2': 'Sign-in through the provider (OAuth)',
+  'cli.mech.XOAUTH2.unencrypted': 'Sign-in through the provider (OAuth); the access token is sent readable: this connection is not encrypted',
   'cli.mech.OAUTHBEARER': 'Sign-in through the provider (OAuth, standard form)',
+  'cli.mech.OAUTHBEARER.unencrypted': 'Sign-in through the provider (OAuth, standard form); the access token is sent readable: this connection is not encrypted',
   'cli.mech.DIGEST-MD5': 'Password proof (obsolete)',
   'cli.mech.NTLM': 'Windows sign-in (not supported by Postbote)',
   'cli.mech.GSSAPI': 'Kerberos (not supported by Postbote)',
@@ -203,11 +224,13 @@ export const cliEn: Record<string, string> = {
   'cli.accounts.defaultMark': '* = default account (used when no --account is given)',
   'cli.accounts.removed': 'Account {address} ({id}) removed, with its password in the keychain.',
   'cli.accounts.testOk': 'The connection for {address} works: signed in, nothing sent.',
+  'cli.accounts.testOkNoAuth': 'The connection for {address} works (the server takes mail without sign-in); nothing sent.',
   'cli.accounts.noAuth': 'none (no user name)',
   'cli.accounts.giveHost': 'Give the server by hand: postbote accounts add <address> --host <server> --port <port> --security tls|starttls',
   'cli.accounts.testing': 'Testing {server} ({security}) …',
   'cli.accounts.added': 'Account {address} added.',
   'cli.accounts.storedInKeychain': 'stored in the keychain',
+  'cli.accounts.noPasswordNeeded': 'none needed (no sign-in)',
   'cli.accounts.notTested': 'The connection was not tested (--no-test). Test it with: postbote accounts test',
 
   'cli.status.sent': 'sent',
@@ -248,8 +271,15 @@ Options for every command:
   --data-dir DIR    Data folder (default: the app's; or POSTBOTE_DATA_DIR)
   -h, --help        Help for a command
 
-Exit codes: 0 sent · 64 usage · 65 bad message input · 67 an address refused ·
-69 failed for good · 75 temporary failure, try later · 78 configuration error`,
+Exit codes (as in sysexits.h):
+  0   sent to every recipient
+  64  usage error                     65  bad message input, nothing sent
+  67  an address was refused (the others were accepted)
+  69  failed for good: the same command will fail again (refused, sign-in failed …)
+  75  temporary failure (network, busy server, 4xx reply): run the command again later
+  76  unconfirmed: the connection broke after the message was handed over, so it may
+      have been delivered – check before sending it again (scripts should not retry)
+  78  configuration error (account, keychain, CA file)`,
 
   'cli.help.send': `Usage: postbote send [connection] [message]
 
@@ -277,27 +307,41 @@ Message:
 
 Output:
   --transcript            Show the conversation with the server (passwords removed)
-  --json                  {"ok", "accepted", "rejected", "messageId", "queueId", "tls", …}
+  --json                  {"ok", "status", "accepted", "rejected", "messageId", "queueId", "tls", …}
+
+Exit codes: see "postbote --help".
 
 Examples:
   postbote send --to anna@example.com -s "Hello" --text "See you tomorrow"
   printf '%s\\n' "$PW" | postbote send --host smtp.example.com --user me@example.com \\
       --password-stdin --from me@example.com --to anna@example.com -s Test --text Hi`,
 
-  'cli.help.sendmail': `Usage: postbote sendmail [-t] [-i] [-f FROM] [--account ADDR|ID] [recipient …]
+  'cli.help.sendmail': `Usage: postbote sendmail [-t] [-i] [-f FROM] [-F NAME] [--account ADDR|ID] [recipient …]
 
-Read a complete message (RFC 5322) from standard input and send it, like sendmail or
-msmtp – for git send-email, mutt, cron and scripts. Uses the default account unless
---account is given. The Bcc header is removed from what is sent; line endings become CRLF.
+Read a complete message (RFC 5322) from standard input and send it with a stored account,
+like sendmail or msmtp – for git send-email, mutt, cron and scripts. Uses the default
+account unless --account is given. The Bcc header is removed from what is sent; line
+endings become CRLF. Input whose first line is no header field is taken as the text of a
+message without headers. Like sendmail, Postbote adds the From (the account's address),
+Date and Message-ID headers when they are missing; nothing else in the message changes.
 
   -t                  Take the recipients from the To, Cc and Bcc headers
-                      (recipients given as arguments are added)
+                      (recipients given as arguments are added; each gets one copy)
+  -f FROM, -r FROM    Envelope sender (default: the account's address; "<>" for none)
+  -F NAME             Full name in the From header Postbote adds (default: the account's)
+  -a, --account A     Stored account, by address or ID
   -i, -oi             Accepted for compatibility (a lone "." never ends the message)
-  -f FROM             Envelope sender (default: the account's address)
+  -bm -v -U -n -m -G  Accepted and ignored
+  -B TYPE  -N DSN  -O OPTION=VALUE  -oX  -X FILE  -C FILE  -L TAG  -R RET  -V ID
+                      Accepted and ignored, together with their value
   --transcript        Show the conversation with the server
   --json              The outcome as JSON (same shape as "postbote send --json")
 
-Example (git): git config sendemail.sendmailcmd "postbote sendmail"`,
+Exit codes as for "postbote send" (postbote --help); 76 means the message may have been
+delivered: check before sending it again.
+
+Example (git): git config sendemail.sendmailcmd "postbote sendmail"
+Example (cron): echo "Backup done" | postbote sendmail admin@example.com`,
 
   'cli.help.probe': `Usage: postbote probe HOST[:PORT] [--security tls|starttls|none] [--ca FILE]
 
@@ -332,6 +376,8 @@ The same accounts the app shows; passwords live in the system keychain.
       --name NAME                  Display name
       --host H --port P --security tls|starttls   Settings by hand instead of discovery
       --user NAME --auth MECH --ca FILE           User name, sign-in method, extra CA
+      --no-auth                    The server takes mail without sign-in (a local relay):
+                                   no user name, no password
       --no-test                    Store without testing the connection
       --default                    Make it the default account
   accounts test ADDRESS|ID         Connect and sign in, send nothing
