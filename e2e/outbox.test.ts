@@ -1,7 +1,8 @@
 /**
  * The outbox as a person sees it, in real Chromium against the real services: what
  * happened while Postbote was closed is told after start-up (the outbox starts before the
- * page has loaded, so the page has to ask), and counts read as words, not "(s)".
+ * page has loaded, so the page has to ask), recipients refused only for now are tried
+ * again alone, and counts read as words, not "(s)".
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { createServices } from '../main/services/index.js';
 import { skipUnless } from '../main/testing/environment.js';
 import { MemorySecretStore } from '../main/testing/memory-secret-store.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
+import { createRepositories } from '../main/store/index.js';
+import { startRecipientServer } from '../main/outbox/testing/recipient-server.js';
 import { seedAccount, until } from './fixtures.js';
 import { useAppSuite } from './harness.js';
 
@@ -60,8 +63,7 @@ test('a send-later message that fell due while Postbote was closed: after start-
     const banner = page.getByTestId('outbox-notice');
     await banner.filter({ hasText: text }).waitFor();
     const item = page.locator('.outbox-item', { hasText: 'Birthday wishes' });
-    await item.getByTestId('outbox-overdue').filter({ hasText: 'Overdue' }).waitFor();
-    await item.getByText(/Due .*, while Postbote was closed: sent at the next start/).waitFor();
+    await item.getByText(/Was due .*, while Postbote was closed/).waitFor();
     await until(async () => (await item.getByTestId('outbox-state').textContent()) === 'Sent', 'the overdue message sent');
     await item.getByText('1 attempt', { exact: true }).waitFor();
     assert.equal(srv.messages.length, 1);
@@ -110,7 +112,11 @@ test('a notice closed in its toast is dismissed for good; a notice not yet read 
     await until(() => app.services.outbox.outbox.notices().length === 0, 'the notice dismissed in the outbox service');
     await app.reload();
     await page.locator('nav button[data-section="outbox"]').click();
-    await page.locator('.outbox-item').nth(1).waitFor();
+    // Not sent yet (nobody listens on that port): marked overdue until it goes.
+    for (const subject of ['Einladung', 'Protokoll']) {
+      await page.locator('.outbox-item', { hasText: subject }).getByTestId('outbox-overdue').filter({ hasText: 'Überfällig' }).waitFor();
+    }
+    await app.screenshot('outbox-overdue-deferred-de-light');
     assert.equal(await page.getByTestId('outbox-notice').count(), 0);
     assert.equal(await page.locator('.toast', { hasText: text }).count(), 0);
   } finally {
@@ -137,5 +143,40 @@ test('attempts are counted in words: "1 Versuch", "2 Versuche" / "1 attempt", "2
     } finally {
       await app.close();
     }
+  }
+});
+
+test('some recipients accepted, one refused for now: the entry says who has it and who is tried again, and "Send now" goes to that one alone', async (t) => {
+  if (skipUnless(t, suite.ready(), 'Chromium or the built renderer is missing')) return;
+  const answers: Record<string, string> = { 'carol@example.org': '451 4.2.1 mailbox busy, try again later' };
+  const { srv, transactions } = await startRecipientServer(answers);
+  t.after(() => srv.close());
+  const app = await suite.open({ locale: 'en-GB', serviceOptions: { secrets: new MemorySecretStore('memory') } });
+  const { page } = app;
+  try {
+    await app.services.service['settings.set']({ undoSendSeconds: 0, onlineIspLookup: false });
+    // A plaintext server on loopback (the scripted one offers no STARTTLS), stored as the app stores accounts.
+    const account = createRepositories(app.services.db).accounts.create({
+      displayName: 'Erika', address: 'erika@example.org', host: '127.0.0.1', port: srv.port, security: 'none', allowInsecureAuthOnLoopback: true,
+    });
+    await page.locator('nav button[data-section="outbox"]').click();
+    const s = await app.services.outbox.outbox.enqueue({ from: { address: 'erika@example.org' }, to: ['bob@example.org', 'carol@example.org'], subject: 'Agenda', text: 'Hi\n' }, { accountId: account.id });
+    await page.locator('.toast', { hasText: 'Sent to some, the others later: Agenda' }).waitFor({ timeout: 15000 });
+    const item = page.locator('.outbox-item', { hasText: 'Agenda' });
+    await until(async () => (await item.getAttribute('data-state')) === 'deferred', 'deferred for carol');
+    await item.getByTestId('delivered').filter({ hasText: 'The server took it for bob@example.org.' }).waitFor();
+    await item.getByTestId('retrying').filter({ hasText: 'The server refused carol@example.org for now; Postbote tries again for them only.' }).waitFor();
+    // Bob has it: it cannot go back to the editor.
+    assert.equal(await item.getByRole('button', { name: 'Edit' }).count(), 0);
+    await app.screenshot('outbox-partly-delivered-en-light');
+
+    answers['carol@example.org'] = '250 2.1.5 ok';
+    await item.getByRole('button', { name: 'Send now' }).click();
+    await until(async () => (await item.getAttribute('data-state')) === 'sent', 'sent to carol too');
+    assert.deepEqual(transactions.map((x) => x.recipients), [['bob@example.org', 'carol@example.org'], ['carol@example.org']]);
+    assert.deepEqual(transactions.map((x) => x.messageId), [s.messageId, s.messageId]);
+    assert.equal(await item.getByTestId('retrying').count(), 0);
+  } finally {
+    await app.close();
   }
 });

@@ -4,6 +4,7 @@ import type { AppError, FailureDetail } from '../../shared/errors.js';
 export type OutboxErrorKind =
   | 'outbox.notFound'
   | 'outbox.undoTooLate'
+  | 'outbox.partlyDelivered'
   | 'outbox.notCancellable'
   | 'outbox.notRetryable'
   | 'outbox.notUnconfirmed'

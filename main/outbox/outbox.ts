@@ -23,7 +23,7 @@ import {
   appendSendLog, errorOfExplanation, explainContextOf, explainFailure, failureOf, providerHintOf, recordAddresses, smtpSettingsOf,
   successOf, transmit, type DeliveryChannel,
 } from '../delivery/pipeline.js';
-import { explainDeliveryError, type ExplainContext } from '../errors/explain.js';
+import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
 import { composeMessage } from '../mime/index.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import {
@@ -85,7 +85,15 @@ interface Payload {
   overdue?: boolean;
   offline?: boolean;
   explanation?: Explanation | null;
+  /** The latest answer of every recipient that got one (see OutboxEntrySummary.results). */
   results?: RecipientResult[];
+  /**
+   * Every envelope recipient as enqueued; set once some recipients are done while others were
+   * refused only for now, because from then on the row's envelope lists only those.
+   */
+  allRecipients?: string[];
+  /** Final answers from earlier attempts: accepted (never sent to again) or refused for good. */
+  settled?: RecipientResult[];
 }
 
 interface InFlight {
@@ -96,7 +104,17 @@ interface InFlight {
 }
 
 const pendingStates: readonly OutboxState[] = ['scheduled', 'waiting', 'queued', 'deferred'];
+/**
+ * Undo hands the draft back while nothing has gone out: in the undo window, and also later
+ * as long as no attempt got the message to a server (queued, deferred, failed, cancelled),
+ * which is what "Edit" in the outbox uses. Never once any recipient has it.
+ */
 const undoableStates: readonly OutboxState[] = ['waiting', 'scheduled', 'queued', 'deferred', 'failed', 'cancelled'];
+/** No attempt follows on its own; `remainingRecipients` means nothing there. */
+const finishedStates: readonly OutboxState[] = ['sent', 'sentWithWarnings', 'failed', 'cancelled'];
+
+/** Some recipients have the message already (an attempt was accepted for them). */
+const reachedSomeone = (p: Payload): boolean => (p.settled ?? []).some((r) => r.accepted);
 
 const payloadOf = (e: OutboxEntry): Payload => e.draft as unknown as Payload;
 const asRecord = (p: Payload): Record<string, unknown> => p as unknown as Record<string, unknown>;
@@ -150,7 +168,7 @@ export class Outbox {
       state: e.state as OutboxStateName,
       subject: p.subject ?? '',
       from: p.from ?? e.envelope.from,
-      recipients: e.envelope.to,
+      recipients: p.allRecipients ?? e.envelope.to,
       messageId: e.messageId,
       size: e.size,
       createdAt: e.createdAt,
@@ -164,6 +182,7 @@ export class Outbox {
       lastError: e.lastError,
       explanation: p.explanation ?? null,
       results: (p.results ?? []).map((r) => ({ ...r })),
+      ...(p.allRecipients && !finishedStates.includes(e.state) ? { remainingRecipients: [...e.envelope.to] } : {}),
     };
   }
 
@@ -266,6 +285,9 @@ export class Outbox {
     if (!undoableStates.includes(e.state) || this.inflight.has(id)) {
       throw new OutboxError('outbox.undoTooLate', { id, state: e.state }, `entry ${id} is ${e.state}: too late to undo`);
     }
+    if (reachedSomeone(payloadOf(e))) {
+      throw new OutboxError('outbox.partlyDelivered', { id, state: e.state }, `entry ${id} has reached some recipients: it cannot be taken back`);
+    }
     try {
       this.d.db.transaction(() => {
         if (e.state !== 'cancelled') this.repo.transition(id, [e.state], 'cancelled');
@@ -308,12 +330,27 @@ export class Outbox {
       throw new OutboxError('outbox.notRetryable', { id, state: e.state }, `entry ${id} is ${e.state}`);
     }
     const patch = e.state === 'failed' || e.state === 'cancelled'
-      ? { nextAttemptAt: null, attemptCount: 0, firstAttemptAt: null, lastError: null }
+      ? { nextAttemptAt: null, attemptCount: 0, firstAttemptAt: null, lastError: null, ...this.everyoneNotReached(e) }
       : { nextAttemptAt: null };
     const next = e.state === 'queued' ? e : this.repo.transition(id, [e.state], 'queued', patch);
     this.changed(next);
     this.plan();
     return this.summarize(next);
+  }
+
+  /**
+   * The person tries a finished message again: it goes to every recipient that does not have
+   * it yet, those refused for good included (only automatic retries leave them out).
+   */
+  private everyoneNotReached(e: OutboxEntry): { envelope?: OutboxEntry['envelope']; draft?: Record<string, unknown> } {
+    const p = payloadOf(e);
+    if (!p.allRecipients) return {};
+    const reached = (p.settled ?? []).filter((r) => r.accepted);
+    const has = new Set(reached.map((r) => addressKey(r.address)));
+    return {
+      envelope: { from: e.envelope.from, to: p.allRecipients.filter((a) => !has.has(addressKey(a))) },
+      draft: asRecord({ ...p, settled: reached }),
+    };
   }
 
   async delete(id: string): Promise<null> {
@@ -606,6 +643,7 @@ export class Outbox {
     let info: SessionInfo | null = null;
     let endOfDataMarked = false;
     let accepted: (SendResult & { session: SessionInfo }) | null = null;
+    let failure: { err: unknown } | null = null;
     // Called by the engine right before the final dot / last BDAT chunk goes out.
     const mark = (): void => {
       if (endOfDataMarked) return;
@@ -641,11 +679,12 @@ export class Outbox {
       info = result.session;
       accepted = result;
     } catch (err) {
-      this.failed(entry, err, flight, conn, account, info, started, t0);
+      failure = { err };
     }
     try {
       // Outside the catch above: once the server has accepted, nothing may turn it into a retry.
-      if (accepted && conn && account) await this.succeeded(entry, accepted, conn, account, started, t0);
+      if (failure) await this.failed(entry, failure.err, flight, conn, account, info, started, t0);
+      else if (accepted && conn && account) await this.succeeded(entry, accepted, conn, account, started, t0);
     } finally {
       if (conn) conn.watcher = null;
       this.inflight.delete(id);
@@ -653,41 +692,85 @@ export class Outbox {
     }
   }
 
+  /** When to try again after a temporary failure, or null when the retry budget is spent. */
+  private retryAt(entry: OutboxEntry, started: number, kind: 'temporary' | 'offline'): number | null {
+    return nextAttemptAt({
+      now: this.clock.now(), firstAttemptAt: entry.firstAttemptAt ?? started, failures: entry.attemptCount,
+      giveUpAfterMs: this.d.settings().retryGiveUpHours * 3600_000, kind, random: this.random(), policy: this.policy,
+    });
+  }
+
+  private gaveUp(error: AppError): AppError {
+    return { ...error, params: { ...error.params, gaveUpAfterHours: this.d.settings().retryGiveUpHours } };
+  }
+
   private async succeeded(entry: OutboxEntry, result: SendResult & { session: SessionInfo }, conn: AccountConnection, account: StoredAccount, started: number, t0: number): Promise<void> {
     const p = payloadOf(entry);
-    const { status: state, explanation: expl } = successOf(result, this.explainContext(account));
+    const ctx = this.explainContext(account);
+    // The server took the message for some recipients: nothing may send it to them again.
+    const standing = standingAfter(p, entry.envelope.to, result.recipients);
+    const retryAt = standing.temporary.length > 0 ? this.retryAt(entry, started, 'temporary') : null;
+    // This attempt as the send log tells it: its own recipients and answers.
+    const attempt = successOf(result, ctx);
+    const logFacts = {
+      explanation: attempt.explanation, results: result.recipients, transcript: conn.takeTranscript(), session: result.session,
+      timings: { ...result.session.timings, ...result.timings }, started, durationMs: performance.now() - t0,
+    };
+    recordAddresses(this.d.repos.addressHistory, result.accepted, p.original, this.clock.now());
+    const recipientFacts = { allRecipients: standing.all, settled: standing.settled, results: standing.combined };
+
+    if (retryAt !== null) {
+      // Refused only for now (4xx): later attempts go to those recipients alone, with the same
+      // Message-ID and bytes, on the usual schedule. The snapshot stays for them.
+      const expl = explainPartialSuccess(standing.combined, ctx);
+      const next = this.repo.transition(entry.id, ['sending'], 'deferred', {
+        nextAttemptAt: retryAt,
+        envelope: { from: entry.envelope.from, to: standing.temporary.map((r) => r.address) },
+        lastError: errorOfExplanation(expl),
+        draft: asRecord({ ...p, ...recipientFacts, explanation: expl, offline: false }),
+      });
+      const logId = this.log(next, attempt.status, { ...logFacts, envelope: entry.envelope });
+      this.changed(next);
+      this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state: 'deferred', subject: p.subject, explanation: expl, results: standing.combined, logId });
+      return;
+    }
+
+    // Done: every recipient has a final answer (or the budget for the others is spent).
+    const accepted = standing.combined.filter((r) => r.accepted);
+    const whole: SendResult = { ...result, recipients: standing.combined, accepted: accepted.map((r) => r.address), rejected: standing.combined.filter((r) => !r.accepted) };
+    const { status: state, explanation: expl } = successOf(whole, ctx);
+    const error = errorOfExplanation(expl);
     const next = this.repo.transition(entry.id, ['sending'], state, {
       nextAttemptAt: null,
-      lastError: errorOfExplanation(expl),
-      draft: asRecord({ ...p, explanation: expl, results: result.recipients, offline: false }),
+      lastError: error && standing.temporary.length > 0 ? this.gaveUp(error) : error,
+      draft: asRecord({ ...p, ...(p.allRecipients || standing.temporary.length > 0 ? recipientFacts : { results: result.recipients }), explanation: expl, offline: false }),
     });
-    const logId = this.log(next, state, {
-      explanation: expl, results: result.recipients, transcript: conn.takeTranscript(), session: result.session,
-      timings: { ...result.session.timings, ...result.timings }, started, durationMs: performance.now() - t0,
-    });
-    recordAddresses(this.d.repos.addressHistory, result.accepted, p.original, this.clock.now());
+    const logId = this.log(next, attempt.status, { ...logFacts, envelope: entry.envelope });
     this.changed(next);
-    this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: result.recipients, logId });
+    this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: standing.combined, logId });
     // The snapshot is no longer needed once the server has the message.
     await removeEntryFiles(this.d.dataDir, entry.id).catch(() => undefined);
   }
 
-  private failed(
+  private async failed(
     entry: OutboxEntry, err: unknown, flight: InFlight, conn: AccountConnection | null, account: StoredAccount | undefined,
     info: SessionInfo | null, started: number, t0: number,
-  ): void {
+  ): Promise<void> {
     const p = payloadOf(entry);
     const f = failureOf(err);
     const { detail, mayHaveBeenDelivered, appError: composeErr } = f;
     const ctx = account ? this.explainContext(account) : {};
     // Stopped by the person or the app after the dot: what matters to them is "it may have arrived".
-    const expl = explainFailure(err, f, ctx, { stoppedMeansMayHaveArrived: true });
+    const attemptExpl = explainFailure(err, f, ctx, { stoppedMeansMayHaveArrived: true });
     const transcript = conn?.takeTranscript() ?? [];
-    const now = this.clock.now();
+    // Every recipient refused: each answer counts on its own (not the first one's code for all).
+    const standing = f.results.length > 0 ? standingAfter(p, entry.envelope.to, f.results) : null;
+    // Recipients that have the message from an earlier attempt: this one was only for the rest.
+    const deliveredBefore = (p.settled ?? []).some((r) => r.accepted);
     let state: OutboxState;
     let patch: Parameters<Repositories['outbox']['transition']>[3] = {};
     let offline = false;
-    let lastError: AppError = composeErr ?? explanationToAppError(expl);
+    let gaveUp = false;
     if (mayHaveBeenDelivered) {
       state = 'unconfirmed';
     } else if (flight.reason === 'cancel') {
@@ -695,25 +778,27 @@ export class Outbox {
     } else if (flight.reason === 'stop' || this.stopping) {
       state = 'queued';
     } else {
-      const cls = composeErr ? 'permanent' : classifyFailure(detail);
-      if (cls === 'permanent') {
-        state = 'failed';
+      // 5xx recipients are never tried again; when some were refused only for now (4xx), those are.
+      const cls = composeErr ? 'permanent' : standing ? (standing.temporary.length > 0 ? 'temporary' : 'permanent') : classifyFailure(detail);
+      const at = cls === 'permanent' ? null : this.retryAt(entry, started, cls);
+      if (at === null) {
+        state = deliveredBefore ? 'sentWithWarnings' : 'failed';
+        gaveUp = cls !== 'permanent';
       } else {
-        const at = nextAttemptAt({
-          now, firstAttemptAt: entry.firstAttemptAt ?? started, failures: entry.attemptCount,
-          giveUpAfterMs: this.d.settings().retryGiveUpHours * 3600_000, kind: cls, random: this.random(), policy: this.policy,
-        });
-        if (at === null) {
-          state = 'failed';
-          lastError = { ...lastError, params: { ...lastError.params, gaveUpAfterHours: this.d.settings().retryGiveUpHours } };
-        } else {
-          state = 'deferred';
-          offline = cls === 'offline';
-          patch = { nextAttemptAt: at };
-        }
+        state = 'deferred';
+        offline = cls === 'offline';
+        patch = { nextAttemptAt: at, ...(standing ? { envelope: { from: entry.envelope.from, to: standing.temporary.map((r) => r.address) } } : {}) };
       }
     }
-    const draft = asRecord({ ...p, explanation: state === 'queued' ? p.explanation ?? null : expl, offline });
+    const all = standing?.all ?? p.allRecipients ?? entry.envelope.to;
+    const settled = standing?.settled ?? p.settled ?? [];
+    const combined = standing?.combined ?? orderedResults(all, [...(p.results ?? []), ...settled]);
+    const attemptError = gaveUp ? this.gaveUp(composeErr ?? explanationToAppError(attemptExpl)) : composeErr ?? explanationToAppError(attemptExpl);
+    // Some recipients have it and the others never will: for the entry that is a partial success.
+    const expl = state === 'sentWithWarnings' ? explainPartialSuccess(combined, ctx) : attemptExpl;
+    const lastError = state === 'sentWithWarnings' ? (gaveUp ? this.gaveUp(explanationToAppError(expl)) : explanationToAppError(expl)) : attemptError;
+    const recipientFacts = standing || p.allRecipients ? { allRecipients: all, settled, results: combined } : {};
+    const draft = asRecord({ ...p, ...recipientFacts, explanation: state === 'queued' ? p.explanation ?? null : expl, offline });
     let next: OutboxEntry;
     if (state === 'cancelled') {
       next = this.repo.transition(entry.id, ['sending'], 'cancelled', { nextAttemptAt: null, lastError, draft });
@@ -723,26 +808,31 @@ export class Outbox {
       next = this.repo.transition(entry.id, ['sending'], state, { ...patch, lastError, draft });
     }
     if (state === 'failed' && conn && account && (detail.phase === 'auth' || detail.phase === 'keychain')) void this.pool.discard(account.id);
-    const logId = state === 'queued' ? null : this.log(next, state as LogStatus, {
-      explanation: expl, error: lastError, transcript, session: info, results: f.results, started,
-      durationMs: performance.now() - t0, timings: info?.timings ?? {},
+    // The log tells this attempt, which delivered nothing, whatever the entry's state.
+    const logId = state === 'queued' ? null : this.log(next, state === 'sentWithWarnings' ? 'failed' : state, {
+      explanation: attemptExpl, error: attemptError, transcript, session: info, results: f.results, started,
+      durationMs: performance.now() - t0, timings: info?.timings ?? {}, envelope: entry.envelope,
     });
     this.changed(next);
     if (state !== 'queued') {
-      this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: [], logId });
+      this.emit('outbox.outcome', { id: entry.id, accountId: entry.accountId, state, subject: p.subject, explanation: expl, results: recipientFacts.results ?? [], logId });
     }
+    // Final, and the ones who have it have it: the snapshot is no longer needed.
+    if (state === 'sentWithWarnings') await removeEntryFiles(this.d.dataDir, entry.id).catch(() => undefined);
   }
 
   private log(e: OutboxEntry, status: LogStatus, a: {
     explanation?: Explanation | null; error?: AppError | null; results?: RecipientResult[]; transcript?: TranscriptEntry[];
     session?: SessionInfo | null; timings?: Record<string, number>; started?: number; durationMs?: number;
+    /** The envelope this attempt used (the entry's may have shrunk to the recipients still to try). */
+    envelope?: OutboxEntry['envelope'];
   }): number | null {
     const p = payloadOf(e);
     const id = appendSendLog(this.d.repos.sendLog, {
       time: a.started ?? this.clock.now(),
       accountId: e.accountId,
       outboxId: e.id,
-      envelope: e.envelope,
+      envelope: a.envelope ?? e.envelope,
       subject: p.subject ?? '',
       size: e.size,
       status,
@@ -761,6 +851,37 @@ export class Outbox {
 }
 
 type LogStatus = 'sent' | 'sentWithWarnings' | 'deferred' | 'failed' | 'unconfirmed' | 'cancelled';
+
+/** A refusal that says "not now" (RFC 5321 §4.2.1): worth trying again for that recipient. */
+const isRefusedForNow = (r: RecipientResult): boolean => !r.accepted && r.code >= 400 && r.code < 500;
+
+const addressKey = (address: string): string => address.toLowerCase();
+
+/** The latest answer per recipient (later entries of `answers` win), in the order of `all`. */
+function orderedResults(all: readonly string[], answers: readonly RecipientResult[]): RecipientResult[] {
+  const latest = new Map<string, RecipientResult>();
+  for (const r of answers) latest.set(addressKey(r.address), { ...r });
+  return all.flatMap((address) => latest.get(addressKey(address)) ?? []);
+}
+
+/** Where an entry's recipients stand after an attempt that got an answer for each of its envelope's. */
+interface RecipientStanding {
+  /** Every envelope recipient as enqueued. */
+  all: string[];
+  /** Final answers, earlier attempts' included: accepted, or refused for good (5xx). */
+  settled: RecipientResult[];
+  /** Refused for now (4xx) in this attempt: the only ones a next attempt goes to. */
+  temporary: RecipientResult[];
+  /** The latest answer of every recipient, in envelope order. */
+  combined: RecipientResult[];
+}
+
+function standingAfter(p: Payload, envelopeTo: readonly string[], latest: readonly RecipientResult[]): RecipientStanding {
+  const all = p.allRecipients ?? [...envelopeTo];
+  const temporary = latest.filter(isRefusedForNow).map((r) => ({ ...r }));
+  const settled = orderedResults(all, [...(p.settled ?? []), ...latest.filter((r) => !isRefusedForNow(r))]);
+  return { all, settled, temporary, combined: orderedResults(all, [...(p.results ?? []), ...settled, ...temporary]) };
+}
 
 function basenameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;

@@ -18,11 +18,15 @@ export function OutcomeNotifier({ onNavigate }: { onNavigate(section: Section): 
     const subject = o.subject || t('compose.noSubject');
     const refused = o.results.filter((r) => !r.accepted).map((r) => r.address);
     const reason = explanationTitle(o.explanation, lang);
-    const body = o.state === 'sentWithWarnings' && refused.length > 0 ? t('outcome.refused', { list: refused.join(', ') }) : reason;
+    // Deferred after the server took it for some: the others are tried again (refused for now).
+    const partly = o.state === 'deferred' && o.results.some((r) => r.accepted);
+    const refusedForNow = o.results.filter((r) => !r.accepted && r.code >= 400 && r.code < 500).map((r) => r.address);
+    const body = partly && refusedForNow.length > 0 ? t('outbox.partial.retrying', { list: refusedForNow.join(', ') })
+      : o.state === 'sentWithWarnings' && refused.length > 0 ? t('outcome.refused', { list: refused.join(', ') }) : reason;
     toasts.show({
       tone,
       key: `message-${o.id}`,
-      title: t(`outcome.${o.state}`, { subject }),
+      title: partly ? t('outbox.outcome.partlyDeferred', { subject }) : t(`outcome.${o.state}`, { subject }),
       ...(body ? { body } : {}),
       action: o.state === 'sent' || o.state === 'sentWithWarnings'
         ? { label: t('outcome.showLog'), run: () => onNavigate('log') }

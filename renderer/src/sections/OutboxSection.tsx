@@ -24,6 +24,8 @@ const actionsFor: Record<OutboxState, Action[]> = {
   sentWithWarnings: ['delete'],
   cancelled: ['edit', 'delete'],
 };
+/** States after which nothing more happens on its own. */
+const finished = new Set<OutboxState>(['sent', 'sentWithWarnings', 'failed', 'cancelled']);
 export const stateTone = (s: string): 'success' | 'warning' | 'danger' | 'accent' | 'neutral' =>
   s === 'sent' ? 'success' : s === 'sentWithWarnings' || s === 'deferred' || s === 'unconfirmed' ? 'warning' : s === 'failed' ? 'danger' : s === 'sending' ? 'accent' : 'neutral';
 
@@ -97,11 +99,19 @@ export function OutboxSection({ onNavigate }: SectionProps) {
           const p = progress[item.id];
           const tone = stateTone(item.state);
           const pct = p && p.totalBytes ? Math.min(100, Math.round((p.bytesSent / p.totalBytes) * 100)) : null;
+          // Recipients still tried (refused only for now), those who have it, and those refused for good.
+          const remaining = item.remainingRecipients ?? [];
+          const stillTried = new Set(remaining.map((a) => a.toLowerCase()));
+          const reached = item.results.filter((r) => r.accepted).map((r) => r.address);
+          const refused = item.results.filter((r) => !r.accepted && !stillTried.has(r.address.toLowerCase())).map((r) => r.address);
+          const gaveUpHours = item.lastError?.params?.gaveUpAfterHours;
+          // A message some recipients have cannot go back to the editor.
+          const actions = actionsFor[item.state].filter((action) => action !== 'edit' || reached.length === 0);
           return (
             <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={item.subject || t('compose.noSubject')}>
               <div className="outbox-item__head">
                 <span className={`badge badge--${tone}`} data-testid="outbox-state">{t(`state.${item.state}`)}</span>
-                {item.overdue ? <span className="badge badge--warning" data-testid="outbox-overdue">{t('outbox.overdue.badge')}</span> : null}
+                {item.overdue && !finished.has(item.state) ? <span className="badge badge--warning" data-testid="outbox-overdue">{t('outbox.overdue.badge')}</span> : null}
                 <strong className="outbox-item__subject">{item.subject || t('compose.noSubject')}</strong>
                 <span className="muted outbox-item__size">{item.size !== null ? formatBytes(item.size) : ''}</span>
               </div>
@@ -122,15 +132,18 @@ export function OutboxSection({ onNavigate }: SectionProps) {
                 {item.attemptCount > 0 ? <span>{t(pluralKey(lang, 'outbox.attempts', item.attemptCount), { n: item.attemptCount })}</span> : null}
                 <span>{t('outbox.created', { when: formatDateTime(item.createdAt) })}</span>
               </div>
-              {item.results.some((r) => !r.accepted) ? (
-                <p className="field-warning" data-testid="refused">{t('outcome.refused', { list: item.results.filter((r) => !r.accepted).map((r) => r.address).join(', ') })}</p>
+              {reached.length > 0 && remaining.length > 0 ? <p className="muted" data-testid="delivered">{t('outbox.partial.delivered', { list: reached.join(', ') })}</p> : null}
+              {remaining.length > 0 ? <p className="field-warning" data-testid="retrying">{t('outbox.partial.retrying', { list: remaining.join(', ') })}</p> : null}
+              {refused.length > 0 ? <p className="field-warning" data-testid="refused">{t('outcome.refused', { list: refused.join(', ') })}</p> : null}
+              {typeof gaveUpHours === 'number' ? (
+                <p className="field-warning" data-testid="gave-up">{t(item.state === 'sentWithWarnings' ? 'outbox.gaveUpRemaining' : 'outbox.gaveUp', { hours: gaveUpHours })}</p>
               ) : null}
               {item.state === 'unconfirmed' ? <p className="banner banner--warning">{t('outbox.unconfirmed.help')}</p> : null}
               {(item.state === 'failed' || item.state === 'deferred' || item.state === 'unconfirmed' || item.state === 'sentWithWarnings') && (item.explanation || item.lastError)
                 ? <ExplanationView explanation={item.explanation} error={item.lastError} compact /> : null}
-              {actionsFor[item.state]?.length ? (
+              {actions.length > 0 ? (
                 <div className="outbox-item__actions">
-                  {actionsFor[item.state].map((action) => (
+                  {actions.map((action) => (
                     <button key={action} type="button" className={`btn btn--small${action === 'delete' || action === 'cancel' ? ' btn--danger' : action === 'markArrived' ? ' btn--primary' : ''}`}
                       onClick={() => (action === 'delete' ? setConfirmDelete(item) : void run(action, item))}>
                       {t(`outbox.action.${action}`)}
