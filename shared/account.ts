@@ -69,6 +69,8 @@ export const AccountSchema = AccountInputSchema.extend({
   isDefault: z.boolean(),
   /** A password (or OAuth refresh token) is stored in the keychain. */
   hasSecret: z.boolean(),
+  /** What the keychain said: stored, missing, or unknown (the keychain could not be asked). */
+  secretStatus: z.enum(['stored', 'missing', 'unknown']),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   /** The server's capabilities from the last successful connection test, if any. */

@@ -63,7 +63,7 @@ export async function accountsCommand(ctx: Ctx, args: string[]): Promise<number>
           list = await service['accounts.list']();
         } catch {
           // Without a keychain the accounts are still listed, their password state unknown.
-          list = data.repos.accounts.list().map((a) => ({ ...a, hasSecret: false }));
+          list = data.repos.accounts.list().map((a) => ({ ...a, hasSecret: false, secretStatus: 'unknown' as const }));
         }
         if (ctx.json) {
           ctx.out(JSON.stringify({ ok: true, accounts: list.map((a) => accountJson(a)) }, null, 2));

@@ -26,11 +26,10 @@ import { isStoreError, storeError, type StoreError } from '../store/errors.js';
 export type TestConnection = (settings: SmtpSettings, password: string | undefined) => Promise<TestConnectionResult>;
 
 /**
- * An account with its keychain status. `hasSecret` is what the contract carries (false when
- * unknown); `secretStatus` tells "missing" from "could not ask the keychain" — the contract
- * drops it until AccountSchema declares it.
+ * An account with its keychain status: `secretStatus` tells "missing" from "could not ask the
+ * keychain" (unknown); `hasSecret` is true only when a secret is known to be stored.
  */
-export type AccountWithStatus = Account & { secretStatus: SecretStatus };
+export type AccountWithStatus = Account;
 
 /** Something the person should be told after an operation that itself succeeded. */
 export interface AccountsNotice {

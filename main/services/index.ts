@@ -74,7 +74,10 @@ export function createServices(options: ServicesOptions): Services {
     db, secrets,
     testConnection: options.testConnection ?? engineConnectionTest,
     onChanged: (list) => events.emit('accounts.changed', list),
-    onNotice: (notice) => options.host?.accountsNotice?.(notice),
+    onNotice: (notice) => {
+      events.emit('accounts.notice', notice);
+      options.host?.accountsNotice?.(notice);
+    },
   });
   const sendLog = createSendLogService({ db });
   const compose = createComposeService({

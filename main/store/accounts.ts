@@ -11,7 +11,7 @@ import { invalidAccount, storeError } from './errors.js';
 import { maybe, num, optNum, optStr, str, type Row } from './rows.js';
 
 /** An account as stored: everything but the keychain status. */
-export type StoredAccount = Omit<Account, 'hasSecret'>;
+export type StoredAccount = Omit<Account, 'hasSecret' | 'secretStatus'>;
 
 /** Outbox states in which a message still waits to go out (the account must stay). */
 export const pendingOutboxStates = ['scheduled', 'waiting', 'queued', 'sending', 'deferred', 'unconfirmed'] as const;

@@ -59,4 +59,6 @@ export const accountMethods = {
 export const accountEvents = {
   /** After any change to accounts or their secrets: the full list, as accounts.list returns it. */
   'accounts.changed': z.array(AccountSchema),
+  /** Something the person should know about an account change that did not fail it (e.g. keychain entries left behind). */
+  'accounts.notice': z.object({ kind: z.string().max(100), messageKey: z.string().max(200), params: z.record(z.string(), z.string().max(2000)) }),
 };
