@@ -22,9 +22,19 @@ import { startPauseServer, type PausePhase } from './testing/pause-server.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+const heldPhases: readonly PausePhase[] = ['greeting', 'data354', 'dataBody', 'afterDot'];
+
 interface ChainFigures {
   kills: number;
+  /**
+   * `held:<phase>`: killed while the server held the connection at that phase (the hold was
+   * seen to start); `fallback:<phase>`: the hold never came and the 8-second safety net
+   * killed the child; anything else: a random round, named by the most advanced phase of
+   * any open connection at the kill ('none': start-up, enqueue, database).
+   */
   killsByPhase: Record<string, number>;
+  /** Rounds aimed at each phase (and at random moments). */
+  roundsByTarget: Record<string, number>;
   reconciledAtRestart: { requeued: number; unconfirmed: number; debrisRemoved: number };
   messages: number;
   enqueueReturned: number;
@@ -45,11 +55,13 @@ async function runChain(work: string, childFile: string, chain: number, rounds: 
     }
     const enqueued = new Map<string, string>(); // outbox id → Message-ID
     const killsByPhase: Record<string, number> = {};
+    const roundsByTarget: Record<string, number> = {};
     const reconciled = { requeued: 0, unconfirmed: 0, debrisRemoved: 0 };
     const targets: Array<PausePhase | 'random'> = ['greeting', 'data354', 'dataBody', 'afterDot', 'random'];
 
     for (let round = 0; round < rounds; round++) {
       const target = targets[(round + chain) % targets.length] ?? 'random';
+      roundsByTarget[target] = (roundsByTarget[target] ?? 0) + 1;
       srv.target = target === 'random' ? null : target;
       srv.holdMs = 1000;
       // Every dataBody round starts with a large (streamed) body; the rest are small, so the backlog stays cheap.
@@ -77,14 +89,18 @@ async function runChain(work: string, childFile: string, chain: number, rounds: 
       });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       let killedAt: string | null = null;
-      const kill = (): void => {
+      const kill = (label: () => string): void => {
         if (killedAt !== null || child.exitCode !== null) return;
-        killedAt = target === 'random' ? srv.currentPhase() : `held:${target}`;
+        killedAt = label();
         child.kill('SIGKILL');
       };
-      srv.onHold = () => setTimeout(kill, Math.floor(Math.random() * 40));
-      // Random rounds: anywhere from process start-up through enqueue and sending.
-      const fallback = setTimeout(kill, target === 'random' ? 20 + Math.floor(Math.random() * 350) : 8000);
+      // Named after the phase the server reports holding, not the one aimed at: only a hold that started counts as one.
+      srv.onHold = (phase) => setTimeout(() => kill(() => `held:${phase}`), Math.floor(Math.random() * 40));
+      // Random rounds: anywhere from process start-up through enqueue and sending. Aimed rounds: a
+      // safety net in case the hold never comes, recorded as such (it proves nothing about the phase).
+      const fallback = target === 'random'
+        ? setTimeout(() => kill(() => srv.currentPhase()), 20 + Math.floor(Math.random() * 350))
+        : setTimeout(() => kill(() => `fallback:${target}`), 8000);
       const r0 = Date.now();
       const code = await exited;
       if (process.env.POSTBOTE_KILL_TRACE) process.stderr.write(`chain ${chain} round ${round} ${target} ${Date.now() - r0} ms ${String(killedAt)}\n`);
@@ -140,7 +156,7 @@ async function runChain(work: string, childFile: string, chain: number, rounds: 
       const dirs = existsSync(join(dataDir, 'outbox')) ? readdirSync(join(dataDir, 'outbox')) : [];
       for (const d of dirs) assert.equal(repos.outbox.get(d)?.state, 'unconfirmed', `stray snapshot folder ${d}`);
       return {
-        kills: Object.values(killsByPhase).reduce((a, b) => a + b, 0), killsByPhase, reconciledAtRestart: reconciled,
+        kills: Object.values(killsByPhase).reduce((a, b) => a + b, 0), killsByPhase, roundsByTarget, reconciledAtRestart: reconciled,
         messages: entries.length, enqueueReturned: enqueued.size, outcomes: byState,
         unconfirmed: { receivedOnce: unconfirmedReceived, notReceived: unconfirmedNotReceived }, duplicates,
       };
@@ -176,6 +192,7 @@ test('SIGKILL at every phase of real sends: every message sent exactly once, que
   const figures = results.reduce((a, b) => ({
     kills: a.kills + b.kills,
     killsByPhase: add(a.killsByPhase, b.killsByPhase),
+    roundsByTarget: add(a.roundsByTarget, b.roundsByTarget),
     reconciledAtRestart: add(a.reconciledAtRestart, b.reconciledAtRestart) as ChainFigures['reconciledAtRestart'],
     messages: a.messages + b.messages,
     enqueueReturned: a.enqueueReturned + b.enqueueReturned,
@@ -184,5 +201,15 @@ test('SIGKILL at every phase of real sends: every message sent exactly once, que
     duplicates: a.duplicates + b.duplicates,
   }));
   console.log(`kill-test figures (${Math.round((Date.now() - started) / 1000)} s): ${JSON.stringify(figures, null, 2)}`);
-  assert.ok(figures.kills >= rounds);
+  assert.ok(figures.kills >= rounds, `${figures.kills} kills for ${rounds} rounds`);
+  // Each aimed phase really got its kills while held there (a few rounds may miss their hold
+  // on a busy machine; those count as fallback, never as the phase).
+  for (const phase of heldPhases) {
+    const aimed = figures.roundsByTarget[phase] ?? 0;
+    const held = figures.killsByPhase[`held:${phase}`] ?? 0;
+    assert.ok(aimed > 0 && held >= Math.ceil(aimed * 0.9), `${phase}: ${held} kills while held, of ${aimed} rounds aimed at it`);
+  }
+  const randomKills = Object.entries(figures.killsByPhase).filter(([k]) => !k.startsWith('held:') && !k.startsWith('fallback:')).reduce((n, [, v]) => n + v, 0);
+  assert.equal(randomKills, figures.roundsByTarget.random ?? 0, 'every random round was killed at a random moment');
+  assert.ok(randomKills > 0);
 });

@@ -10,6 +10,8 @@ import type { Outbox } from './outbox.js';
 async function converse(c: FaultConnection, o: {
   extensions?: string[];
   mail?: () => string | null;
+  /** Awaited before MAIL is answered (hold the client there). */
+  beforeMailReply?: () => Promise<void>;
   afterDot?: () => Promise<string | null> | string | null;
   beforeDataReply?: () => Promise<void>;
 }): Promise<void> {
@@ -20,6 +22,7 @@ async function converse(c: FaultConnection, o: {
     if (line === null) return;
     const verb = line.split(' ')[0]?.toUpperCase();
     if (verb === 'MAIL') {
+      await o.beforeMailReply?.();
       const r = o.mail ? o.mail() : '250 2.1.0 ok';
       if (r === null) return; // hold: never answer
       mailOk = r.startsWith('250');
@@ -118,6 +121,86 @@ describe('retry schedule', () => {
     await until(() => (h.repos.outbox.get(s.id)?.attemptCount ?? 0) >= 2, 15_000, 'second attempt');
     await settle(ob);
     assert.equal(h.repos.outbox.get(s.id)?.state, 'deferred');
+  });
+});
+
+describe('undo after the window', () => {
+  const tooLate = (e: unknown): boolean => (e as { appError?: { kind: string } }).appError?.kind === 'outbox.undoTooLate';
+
+  test('too late once the message is on the wire or sent; one that never reached a server can still be taken back (what Edit does)', async (t) => {
+    let mode: 'hold' | 'ok' | '451' | '550' = 'hold';
+    let mails = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let mailSeen!: () => void;
+    const atMail = new Promise<void>((r) => { mailSeen = r; });
+    const srv = await startFaultServer((c) => converse(c, {
+      beforeMailReply: async () => {
+        mails++;
+        if (mode === 'hold') { mailSeen(); await gate; }
+      },
+      mail: () => (mode === '451' ? '451 4.3.0 try again later' : mode === '550' ? '550 5.7.1 sender not allowed' : '250 2.1.0 ok'),
+    }));
+    t.after(() => srv.close());
+    const clock = new ManualClock();
+    const h = createHarness({ host: srv.host, port: srv.port, clock });
+    t.after(() => h.close());
+    h.settings.undoSendSeconds = 10;
+    const ob = h.make();
+    await ob.start();
+    t.after(() => ob.stop());
+    const dots = (): number => srv.allReceived().split('\r\n.\r\n').length - 1;
+
+    // On the wire (the server holds MAIL): too late, and the attempt goes on untouched.
+    const onWire = await ob.enqueue(draft('on the wire'), { accountId: h.accountId });
+    clock.advance(10_000);
+    await atMail;
+    assert.equal(h.repos.outbox.get(onWire.id)?.state, 'sending');
+    await assert.rejects(ob.undo(onWire.id), tooLate);
+    assert.equal(h.repos.outbox.get(onWire.id)?.state, 'sending');
+    mode = 'ok';
+    release();
+    await until(() => h.repos.outbox.get(onWire.id)?.state === 'sent', 10_000, 'sent');
+    // Sent: too late, and it stays sent.
+    await assert.rejects(ob.undo(onWire.id), tooLate);
+    assert.equal(h.repos.outbox.get(onWire.id)?.state, 'sent');
+    assert.equal(dots(), 1);
+
+    // Deferred after the window (451 at MAIL, nothing reached the server): the draft comes back, and no attempt follows.
+    mode = '451';
+    const original = { ...draft('deferred'), cc: 'Carol <carol@example.test>' };
+    const deferred = await ob.enqueue(original, { accountId: h.accountId });
+    clock.advance(10_000);
+    await until(() => h.repos.outbox.get(deferred.id)?.state === 'deferred', 10_000, 'deferred');
+    await settle(ob);
+    const mailsBefore = mails;
+    assert.deepEqual((await ob.undo(deferred.id)).draft, original);
+    assert.equal(h.repos.outbox.get(deferred.id), undefined);
+    clock.advance(24 * 3600_000);
+    await settle(ob);
+    assert.equal(mails, mailsBefore, 'an undone message is not tried again');
+
+    // Failed for good (550 at MAIL): also still the person's draft.
+    mode = '550';
+    const failed = await ob.enqueue(draft('failed'), { accountId: h.accountId });
+    clock.advance(10_000);
+    await until(() => h.repos.outbox.get(failed.id)?.state === 'failed', 10_000, 'failed');
+    await settle(ob);
+    assert.equal((await ob.undo(failed.id)).draft.subject, 'Test failed');
+    assert.equal(dots(), 1, 'only the first message ever reached the end of its data');
+  });
+
+  test('unconfirmed (the whole message went out, no reply): too late to undo', async (t) => {
+    let dotSeen!: () => void;
+    const dot = new Promise<void>((r) => { dotSeen = r; });
+    const srv = await startFaultServer((c) => converse(c, { afterDot: () => { dotSeen(); return null; } }));
+    t.after(() => srv.close());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
+    const s = await ob.enqueue(draft('unconfirmed undo'), { accountId: h.accountId });
+    await dot;
+    assert.equal((await ob.cancel(s.id)).state, 'unconfirmed');
+    await assert.rejects(ob.undo(s.id), tooLate);
+    assert.equal(h.repos.outbox.get(s.id)?.state, 'unconfirmed');
   });
 });
 
