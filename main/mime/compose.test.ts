@@ -452,15 +452,15 @@ describe('composeMessage: refusals before any byte', () => {
         assert.doesNotMatch(text, /\{|attachments\.\d|inlineImages\.\d|Too big|Invalid input|expected|type\/subtype\)/, `${lang}: ${text}`);
       }
     };
-    check(await rejects({ ...base, subject: 'x'.repeat(5000) }, 'compose.invalidDraft', { field: 'subject', max: 2000 }, opts, 'err.compose.invalidDraft.subject'),
+    check(await rejects({ ...base, subject: 'x'.repeat(5000) }, 'compose.invalidDraft', { field: 'subject', limit: 2000 }, opts, 'err.compose.invalidDraft.subject'),
       /^Der Betreff ist zu lang: Er darf höchstens 2000 Zeichen haben\.$/, /^The subject is too long: it may have at most 2000 characters\.$/);
     check(await rejects({ ...base, attachments: [{ path: '/etc/hostname' }, { path: '/etc/hostname', name: 'n'.repeat(300) }] }, 'compose.invalidDraft', { field: 'attachments.1.name', position: 2 }, opts, 'err.compose.invalidDraft.attachment'),
       /^Anhang 2 kann nicht verwendet werden/, /^Attachment 2 cannot be used/);
     check(await rejects({ ...base, attachments: [{ path: '/etc/hostname', contentType: 'pdf' }] }, 'compose.invalidDraft', { position: 1 }, opts, 'err.compose.invalidDraft.attachmentType'),
       /Anhang 1 .*application\/pdf/, /attachment 1 .*application\/pdf/);
-    check(await rejects({ ...base, attachments: Array.from({ length: 101 }, () => ({ path: '/etc/hostname' })) }, 'compose.invalidDraft', { max: 100 }, opts, 'err.compose.invalidDraft.attachments'),
+    check(await rejects({ ...base, attachments: Array.from({ length: 101 }, () => ({ path: '/etc/hostname' })) }, 'compose.invalidDraft', { limit: 100 }, opts, 'err.compose.invalidDraft.attachments'),
       /höchstens 100 Anhänge/, /at most 100 attachments/);
-    check(await rejects({ ...base, to: Array.from({ length: 1001 }, (_, k) => `r${k}@example.com`) }, 'compose.invalidDraft', { max: 1000 }, opts, 'err.compose.invalidDraft.recipients'),
+    check(await rejects({ ...base, to: Array.from({ length: 1001 }, (_, k) => `r${k}@example.com`) }, 'compose.invalidDraft', { limit: 1000 }, opts, 'err.compose.invalidDraft.recipients'),
       /höchstens 1000 Empfänger/, /at most 1000 recipients/);
   });
 

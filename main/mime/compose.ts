@@ -143,7 +143,7 @@ function draftProblem(issue: DraftIssue | undefined): { messageKey: string; para
   const position = typeof index === 'number' ? index + 1 : undefined;
   switch (top) {
     case 'subject':
-      if (tooBig && typeof issue?.maximum === 'number') return { messageKey: 'err.compose.invalidDraft.subject', params: { max: issue.maximum } };
+      if (tooBig && typeof issue?.maximum === 'number') return { messageKey: 'err.compose.invalidDraft.subject', params: { limit: issue.maximum } };
       break;
     case 'text': case 'html':
       if (tooBig) return { messageKey: 'err.compose.invalidDraft.text', params: {} };
@@ -151,12 +151,12 @@ function draftProblem(issue: DraftIssue | undefined): { messageKey: string; para
     case 'from':
       return { messageKey: 'err.compose.invalidDraft.sender', params: {} };
     case 'to': case 'cc': case 'bcc': case 'replyTo':
-      return { messageKey: 'err.compose.invalidDraft.recipients', params: { max: MAX_RECIPIENTS } };
+      return { messageKey: 'err.compose.invalidDraft.recipients', params: { limit: MAX_RECIPIENTS } };
     case 'attachments':
-      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { max: MAX_ATTACHMENTS } };
+      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { limit: MAX_ATTACHMENTS } };
       return { messageKey: leaf === 'contentType' ? 'err.compose.invalidDraft.attachmentType' : 'err.compose.invalidDraft.attachment', params: { position } };
     case 'inlineImages':
-      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { max: MAX_ATTACHMENTS } };
+      if (position === undefined) return { messageKey: 'err.compose.invalidDraft.attachments', params: { limit: MAX_ATTACHMENTS } };
       return { messageKey: 'err.compose.invalidDraft.inlineImage', params: { position } };
     case 'customHeaders':
       return { messageKey: 'err.compose.invalidDraft.customHeaders', params: {} };
@@ -232,8 +232,8 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   const custom = (draft.customHeaders ?? []).map((h) => {
     assertHeaderSafe(`header ${h.name}`, h.name);
     assertHeaderSafe(h.name, h.value);
-    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(h.name)) throw new ComposeError('compose.invalidHeaderName', { name: visible(h.name), field: visible(h.name) }, `"${visible(h.name)}" is not a valid header name`);
-    if (RESERVED_HEADERS.has(h.name.toLowerCase())) throw new ComposeError('compose.reservedHeader', { name: h.name, field: h.name }, `${h.name} is set by the composer`);
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(h.name)) throw new ComposeError('compose.invalidHeaderName', { name: visible(h.name) }, `"${visible(h.name)}" is not a valid header name`);
+    if (RESERVED_HEADERS.has(h.name.toLowerCase())) throw new ComposeError('compose.reservedHeader', { name: h.name }, `${h.name} is set by the composer`);
     return h;
   });
 
@@ -334,7 +334,7 @@ async function composeValidated(draft: MessageDraft, options: ComposeOptions): P
   for (const line of headerBlock.split('\r\n')) {
     if (Buffer.byteLength(line) > HARD_LINE_LIMIT) {
       const name = line.slice(0, line.indexOf(':'));
-      throw new ComposeError('compose.invalidHeader', { name, field: name }, 'header line longer than 998 octets');
+      throw new ComposeError('compose.invalidHeader', { name }, 'header line longer than 998 octets');
     }
   }
 
@@ -460,7 +460,7 @@ async function* base64File(f: FileSegment): AsyncGenerator<Buffer> {
 }
 
 function changedWhileSending(f: FileSegment, read: number): ComposeError {
-  return new ComposeError('compose.attachmentChanged', { field: f.label, path: f.path, name: f.name, file: f.name, expected: f.size, actual: read }, `${f.path} changed while the message was being sent`);
+  return new ComposeError('compose.attachmentChanged', { field: f.label, path: f.path, name: f.name, expected: f.size, actual: read }, `${f.path} changed while the message was being sent`);
 }
 
 async function openAttachment(path: string, field: string, name: string): Promise<FileHandle> {
@@ -468,7 +468,7 @@ async function openAttachment(path: string, field: string, name: string): Promis
     return await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ComposeError('compose.attachmentNotFound', { field, path, name, file: name, systemCode: code }, `cannot read attachment ${path} (${code})`);
+    throw new ComposeError('compose.attachmentNotFound', { field, path, name, systemCode: code }, `cannot read attachment ${path} (${code})`);
   }
 }
 
@@ -642,7 +642,7 @@ async function planFile(f: StatFile, eightBitMime: boolean, boundaryLine: Buffer
     const scan = new CrlfNormaliser(boundaryLine);
     await normaliseFile(f.path, f.field, f.name, scan, () => undefined);
     scan.end();
-    if (scan.bytesIn !== f.size) throw new ComposeError('compose.attachmentChanged', { field: f.field, path: f.path, name: f.name, file: f.name, expected: f.size, actual: scan.bytesIn }, `${f.path} changed while it was being read`);
+    if (scan.bytesIn !== f.size) throw new ComposeError('compose.attachmentChanged', { field: f.field, path: f.path, name: f.name, expected: f.size, actual: scan.bytesIn }, `${f.path} changed while it was being read`);
     const literal = !scan.nul && !scan.watchSeen && scan.longestLine <= HARD_LINE_LIMIT && (!scan.eightBit || eightBitMime);
     if (!literal) return opaque;
     return { ...f, contentType: 'message/rfc822', encoding: scan.eightBit ? '8bit' : '7bit', wireSize: scan.bytesOut, boundaryLine };
@@ -655,7 +655,7 @@ async function planFile(f: StatFile, eightBitMime: boolean, boundaryLine: Buffer
       bytes = await readFile(f.path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
-      throw new ComposeError('compose.attachmentNotFound', { field: f.field, path: f.path, name: f.name, file: f.name, systemCode: code }, `cannot read attachment ${f.path} (${code})`);
+      throw new ComposeError('compose.attachmentNotFound', { field: f.field, path: f.path, name: f.name, systemCode: code }, `cannot read attachment ${f.path} (${code})`);
     }
     if (isUtf8(bytes)) planned.charset = 'utf-8';
   }
@@ -671,9 +671,9 @@ async function statFile(path: string, name: string | undefined, contentType: str
     st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'ERROR';
-    throw new ComposeError('compose.attachmentNotFound', { field, path, name: fileName, file: fileName, systemCode: code }, `cannot read attachment ${path} (${code})`);
+    throw new ComposeError('compose.attachmentNotFound', { field, path, name: fileName, systemCode: code }, `cannot read attachment ${path} (${code})`);
   }
-  if (!st.isFile()) throw new ComposeError('compose.attachmentNotAFile', { field, path, name: fileName, file: fileName }, `${path} is not a regular file`);
+  if (!st.isFile()) throw new ComposeError('compose.attachmentNotAFile', { field, path, name: fileName }, `${path} is not a regular file`);
   return { path, name: fileName, contentType: contentType ?? contentTypeForName(fileName), size: st.size, field };
 }
 
