@@ -23,7 +23,7 @@ export const explanationKinds = [
   'auth.encryptionRequired', 'auth.mechanismUnsupported', 'auth.mechanismTooWeak', 'auth.temporaryFailure',
   'auth.tooManyAttempts', 'auth.oauthRejected', 'auth.basicAuthDisabled', 'auth.accountDisabled',
   'auth.notOffered', 'auth.serverNotVerified', 'auth.refusedButDelivered', 'security.plaintextAuthRefused',
-  'sender.rejected', 'sender.notOwned', 'sender.relayDenied',
+  'sender.rejected', 'sender.notOwned', 'sender.relayDenied', 'sender.blocklisted',
   'recipient.unknownUser', 'recipient.badDomain', 'recipient.badSyntax', 'recipient.mailboxFull',
   'recipient.mailboxDisabled', 'recipient.moved', 'recipient.tooMany', 'recipient.rejected',
   'recipient.allRejected', 'recipient.partialSuccess',
@@ -32,7 +32,7 @@ export const explanationKinds = [
   'server.unavailable', 'server.greylisted', 'server.busy', 'server.localError', 'server.protocolError',
   'limit.rateLimited', 'limit.dailyQuota', 'limit.accountSuspended',
   'timeout.tls', 'timeout.greeting', 'timeout.command', 'timeout.data',
-  'uncertain.mayHaveBeenDelivered', 'cancelled', 'input.invalid',
+  'uncertain.mayHaveBeenDelivered', 'cancelled', 'input.invalid', 'input.attachmentUnreadable',
   'unknown.temporary', 'unknown.permanent', 'unknown.error',
 ] as const;
 export type ExplanationKind = (typeof explanationKinds)[number];
@@ -114,10 +114,32 @@ export const phaseKeys: Readonly<Record<DeliveryPhase, string>> = {
 
 const securityLabels: Record<string, string> = { tls: 'SSL/TLS', starttls: 'STARTTLS', none: 'none' };
 
-function formatMb(bytes: number, lang: Lang): string {
+const locale = (lang: Lang): string => (lang === 'de' ? 'de-DE' : 'en-GB');
+
+/**
+ * How precisely sizes are shown: at least this many decimals in MB (null: exactly, in bytes).
+ * Below 10 MB one decimal is always shown, from 10 MB on whole MB unless more are needed.
+ */
+type SizePrecision = number | null;
+
+function formatSize(bytes: number, lang: Lang, precision: SizePrecision): string {
+  if (precision === null) return lookup('text.bytes', lang).replace('{n}', new Intl.NumberFormat(locale(lang)).format(bytes));
   const mb = bytes / (1024 * 1024);
-  const digits = mb < 10 ? 1 : 0;
-  return `${new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(mb)} MB`;
+  const digits = Math.max(mb < 10 ? 1 : 0, precision);
+  return `${new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(mb)} MB`;
+}
+
+/**
+ * The least precision at which every different size in one text also reads differently:
+ * "10.4 MB, but the server accepts at most 10 MB", never "10 MB … at most 10 MB". Sizes
+ * closer than a thousandth of a MB are shown exactly, in bytes.
+ */
+function sizePrecision(sizes: number[], lang: Lang): SizePrecision {
+  const distinct = [...new Set(sizes)];
+  for (let digits = 0; digits <= 3; digits++) {
+    if (new Set(distinct.map((b) => formatSize(b, lang, digits))).size === distinct.length) return digits;
+  }
+  return null;
 }
 
 function lookup(key: string, lang: Lang): string {
@@ -126,21 +148,23 @@ function lookup(key: string, lang: Lang): string {
   return catalogues[lang][key] ?? catalogues[lang === 'de' ? 'en' : 'de'][key] ?? catalogues[lang]['text.missing'] ?? '…';
 }
 
-function renderParam(value: TextParam, lang: Lang): string {
+function renderParam(value: TextParam, lang: Lang, precision: SizePrecision): string {
   if (typeof value === 'string') return value;
   // No digit grouping: numbers here are ports, reply codes and counts ("Port 10465", not "Port 10.465").
   if (typeof value === 'number') return String(value);
   if ('ref' in value) return lookup(value.ref, lang);
   if ('enhanced' in value) return describeEnhancedCode(value.enhanced, lang) ?? value.enhanced;
-  return formatMb(value.mb, lang);
+  return formatSize(value.mb, lang, precision);
 }
 
 /** Resolves a catalogue text and fills its {placeholders}; unknown placeholders become "…". */
 export function renderText(ref: TextRef, lang: Lang): string {
   const template = lookup(ref.key, lang);
+  const sizes = Object.values(ref.params ?? {}).flatMap((v) => (typeof v === 'object' && 'mb' in v ? [v.mb] : []));
+  const precision = sizePrecision(sizes, lang);
   return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
     const value = ref.params?.[name];
-    return value === undefined ? '…' : renderParam(value, lang);
+    return value === undefined ? '…' : renderParam(value, lang, precision);
   });
 }
 

@@ -8,10 +8,14 @@ import { createServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { sendMail, type SendResult } from '../smtp/index.js';
 import { startTestSmtpServer, sharedTestCa, type TestSmtpServer } from '../testing/smtp-test-server.js';
 import { createTestCa } from '../testing/test-ca.js';
 import { explainDeliveryError, explainPartialSuccess } from './explain.js';
+import { composeMessage } from '../mime/index.js';
 import { renderExplanation, type Explanation } from '../../shared/explanation.js';
 import type { FailureDetail } from '../../shared/errors.js';
 
@@ -63,16 +67,22 @@ test('real engine failures against smtp-server', { timeout: 60_000 }, async (t) 
   });
 
   await t.test('unknown user among others: partial success', async () => {
-    let result: SendResult | undefined;
-    let error: unknown;
-    try {
-      result = await sendMail({ ...base, credentials: { username: 'alice', password: 'secret' } }, { envelope: { from: 'a@postbote.test', to: ['b@postbote.test', 'nobody@postbote.test'] }, body });
-    } catch (e) {
-      error = e;
-    }
-    const e = result ? explainPartialSuccess(result.recipients) : explainDeliveryError(error);
-    assert.ok(['recipient.partialSuccess', 'recipient.unknownUser'].includes(e.kind), e.kind);
-    assert.ok(e.recipients.includes('nobody@postbote.test'));
+    // One recipient accepted, so the message goes out: the engine resolves with each recipient's reply.
+    const result: SendResult = await sendMail({ ...base, credentials: { username: 'alice', password: 'secret' } }, { envelope: { from: 'a@postbote.test', to: ['b@postbote.test', 'nobody@postbote.test'] }, body });
+    assert.deepEqual(result.accepted, ['b@postbote.test']);
+    const e = explainPartialSuccess(result.recipients);
+    assert.equal(e.kind, 'recipient.partialSuccess');
+    assert.deepEqual(e.recipients, ['nobody@postbote.test']);
+    assert.deepEqual(e.actions.map((a) => a.key), ['act.correctRecipient']);
+    readable(e);
+  });
+
+  await t.test('every recipient unknown: one reason, naming them all', async () => {
+    const err = await failure(sendMail({ ...base, credentials: { username: 'alice', password: 'secret' } }, { envelope: { from: 'a@postbote.test', to: ['nobody@postbote.test', 'NOBODY@postbote.test'] }, body }));
+    const e = explainDeliveryError(err);
+    assert.equal(e.kind, 'recipient.unknownUser');
+    assert.deepEqual(e.recipients, ['nobody@postbote.test', 'NOBODY@postbote.test']);
+    assert.equal(renderExplanation(e, 'en').happened, 'These mailboxes do not exist: nobody@postbote.test, NOBODY@postbote.test.');
     readable(e);
   });
 
@@ -87,7 +97,11 @@ test('real engine failures against smtp-server', { timeout: 60_000 }, async (t) 
     const big = body + 'x'.repeat(5000) + '\r\n';
     const err = await failure(sendMail({ ...base, credentials: { username: 'alice', password: 'secret' } }, { envelope: { from: 'a@postbote.test', to: ['b@postbote.test'] }, body: big, size: Buffer.byteLength(big) }));
     const e = explainDeliveryError(err);
-    assert.ok(['content.tooLargeBeforeSend', 'content.tooLarge'].includes(e.kind), e.kind);
+    // The engine knows the message's size and the server's SIZE limit, so it does not even try.
+    assert.equal(e.kind, 'content.tooLargeBeforeSend');
+    assert.equal(e.technical.phase, 'mail');
+    const [size, limit] = [...renderExplanation(e, 'en').happened.matchAll(/([\d.,]+) (?:MB|bytes)/g)].map((m) => m[1]);
+    assert.ok(size !== undefined && limit !== undefined && size !== limit, renderExplanation(e, 'en').happened);
     readable(e);
   });
 
@@ -125,9 +139,39 @@ test('real engine failures against smtp-server', { timeout: 60_000 }, async (t) 
   await t.test('unresolvable name', async () => {
     const err = await failure(sendMail({ ...base, host: 'nonexistent.invalid' }, { envelope: { from: 'a@postbote.test', to: ['b@postbote.test'] }, body }));
     const e = explainDeliveryError(err);
-    // Without a resolver at all (sandboxes) the lookup fails temporarily instead.
-    assert.ok(['network.hostNotFound', 'network.dnsTemporary'].includes(e.kind), `${e.kind} ${JSON.stringify((err as { detail?: FailureDetail }).detail)}`);
+    // Without a resolver at all (sandboxes) the lookup fails temporarily instead: each code has its own kind.
+    const code = (err as { detail?: FailureDetail }).detail?.systemCode;
+    assert.equal(e.kind, code === 'EAI_AGAIN' ? 'network.dnsTemporary' : 'network.hostNotFound', `${e.kind} ${JSON.stringify((err as { detail?: FailureDetail }).detail)}`);
     readable(e);
+    // The same failure when this computer has no network at all: that is the explanation.
+    assert.equal(explainDeliveryError(err, { online: false }).kind, 'network.offline');
+  });
+
+  await t.test('an attachment that changes while it is being sent: explained as that, and nothing arrives', async () => {
+    const open = await startTestSmtpServer({ ca, users: { alice: 'secret' } });
+    servers.push(open);
+    const dir = await mkdtemp(join(tmpdir(), 'postbote-explain-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'Bericht.pdf');
+    // Shrunk to 400 kB, the file fails while the body streams (part of it already sent); shrunk to
+    // 50 kB, while the engine reads a small body ahead, before any of it is sent.
+    for (const [shrunkTo, partlySent] of [[400_000, true], [50_000, false]] as const) {
+      await writeFile(path, randomBytes(600_000));
+      const message = await composeMessage({ from: { address: 'a@postbote.test' }, to: 'b@postbote.test', subject: 'Bericht', text: 'anbei', attachments: [{ path }] }, { eightBitMime: true, smtpUtf8: false });
+      await writeFile(path, randomBytes(shrunkTo));
+      let sent = 0;
+      const err = await failure(sendMail({ ...base, host: open.host, port: open.port, extraCaPem: open.caPem, credentials: { username: 'alice', password: 'secret' } }, {
+        envelope: message.envelope, body: message.stream(), size: message.size, onProgress: (p) => { sent = p.bytesSent; },
+      }));
+      assert.equal(sent > 0, partlySent, `bytes sent before the failure: ${sent}`);
+      const e = explainDeliveryError(err);
+      assert.equal(e.kind, 'input.attachmentUnreadable', JSON.stringify((err as { detail?: FailureDetail }).detail));
+      assert.equal(e.permanent, false);
+      assert.match(renderExplanation(e, 'en').happened, /could not read Bericht\.pdf to the end.*Nothing was delivered/);
+      readable(e);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(open.messages.length, 0, 'no end of data, so the server has nothing');
   });
 });
 

@@ -1,15 +1,26 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, explainRecipient, type ExplainContext } from './explain.js';
+import { networkInterfaces } from 'node:os';
+import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, explainRecipient, isProbablyOffline, type ExplainContext } from './explain.js';
 import { ExplanationSchema, explanationKinds, explanationToAppError, renderExplanation, type Explanation } from '../../shared/explanation.js';
 import { AppErrorSchema, deliveryPhases, type FailureDetail } from '../../shared/errors.js';
 import type { ProviderHint } from '../../shared/domain.js';
+import { toProviderHint } from '../../shared/provider.js';
+import { shippedPresets } from '../autoconfig/presets.js';
 
-const gmail: ProviderHint = { id: 'gmail', name: 'Gmail', requirements: ['appPassword'], helpUrl: 'https://myaccount.google.com/apppasswords' };
-const gmx: ProviderHint = { id: 'gmx', name: 'GMX', requirements: ['enableSmtp'] };
-const tonline: ProviderHint = { id: 'tonline', name: 'Telekom', requirements: ['separatePassword'] };
-const m365: ProviderHint = { id: 'microsoft365', name: 'Microsoft 365', requirements: ['oauth'] };
+/** A provider hint exactly as the app builds it, from the shipped preset of that id. */
+function presetHint(id: string): ProviderHint {
+  const preset = shippedPresets().byId.get(id);
+  assert.ok(preset, `no preset ${id} in resources/providers/presets.json`);
+  return toProviderHint(preset);
+}
+const gmail = presetHint('gmail');
+const gmx = presetHint('gmx');
+const webde = presetHint('webde');
+const tonline = presetHint('t-online');
+const m365 = presetHint('microsoft-365');
+const outlook = presetHint('outlook');
 const acct587: ExplainContext['account'] = { host: 'smtp.example.com', port: 587, security: 'starttls' };
 
 const reply = (phase: FailureDetail['phase'], code: number, enhancedCode: string | undefined, serverText: string, extra: Partial<FailureDetail> = {}): FailureDetail => ({
@@ -28,8 +39,11 @@ interface Case {
   /** An action key the explanation must contain. */
   action?: string;
   retryable?: boolean;
+  permanent?: boolean;
   check?: (e: Explanation) => void;
 }
+
+const noRemoveAction = (e: Explanation): void => assert.ok(!e.actions.some((a) => a.key === 'act.removeRecipient'), e.actions.map((a) => a.key).join(', '));
 
 // Server texts are as the servers send them (Gmail, Outlook/Exchange, GMX, Postfix,
 // smtp-server); where a provider's wording varies, the common form is used.
@@ -45,6 +59,23 @@ const cases: Case[] = [
   { name: 'connection reset', error: sys('data', 'ECONNRESET', 'read ECONNRESET'), kind: 'network.connectionReset', retryable: true },
   { name: 'node system error object', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', port: 1 }), kind: 'network.connectionRefused' },
   { name: 'network without code', error: { phase: 'connect', cause: 'network', message: 'socket closed' }, kind: 'network.error' },
+  { name: 'unknown server name, network up: probably misspelt', error: sys('dns', 'ENOTFOUND', 'getaddrinfo ENOTFOUND smtp.exmaple.com', { host: 'smtp.exmaple.com', port: 587 }), ctx: { online: true }, kind: 'network.hostNotFound', permanent: true },
+  {
+    name: 'a provider\'s own server "not found": the lookup failed, not the spelling', error: sys('dns', 'ENOTFOUND', 'getaddrinfo ENOTFOUND smtp.gmail.com', { host: 'smtp.gmail.com', port: 465 }),
+    kind: 'network.dnsTemporary', retryable: true, permanent: false, action: 'act.checkInternet',
+    check: (e) => {
+      assert.equal(e.cause.key, 'err.network.dnsTemporary.cause.knownHost');
+      assert.ok(!e.actions.some((a) => a.key === 'act.checkServerName'));
+      assert.match(renderExplanation(e, 'en').cause, /smtp\.gmail\.com .*not misspelt.*not connected to the internet/);
+    },
+  },
+  { name: 'a provider\'s server from the account settings, not found', error: sys('dns', 'EAI_NONAME', 'getaddrinfo EAI_NONAME'), ctx: { account: { host: 'mail.gmx.net', port: 587, security: 'starttls' } }, kind: 'network.dnsTemporary', permanent: false },
+  { name: 'offline: name lookup fails before any connection', error: sys('dns', 'ENOTFOUND', 'getaddrinfo ENOTFOUND smtp.example.com', { host: 'smtp.example.com', port: 587 }), ctx: { online: false }, kind: 'network.offline', retryable: true, permanent: false },
+  { name: 'offline: temporary lookup failure', error: sys('dns', 'EAI_AGAIN', 'getaddrinfo EAI_AGAIN smtp.example.com'), ctx: { online: false }, kind: 'network.offline' },
+  { name: 'offline: connection timed out', error: { phase: 'connect', cause: 'timeout', message: 'connect timed out after 15000 ms', context: { host: 'smtp.example.com', port: 587, timeout: 'connect' } }, ctx: { online: false }, kind: 'network.offline' },
+  { name: 'offline does not explain a refused connection', error: sys('connect', 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:2'), ctx: { online: false }, kind: 'network.connectionRefused' },
+  { name: 'offline does not explain a certificate', error: sys('tls', 'CERT_HAS_EXPIRED', 'certificate has expired'), ctx: { online: false }, kind: 'tls.certificateExpired' },
+  { name: 'offline does not matter for a server on this computer (a bridge)', error: { phase: 'connect', cause: 'timeout', message: 'connect timed out', context: { host: '127.0.0.1', port: 1025, timeout: 'connect' } }, ctx: { online: false }, kind: 'network.connectTimeout' },
 
   // TLS
   { name: 'expired certificate', error: sys('tls', 'CERT_HAS_EXPIRED', 'certificate has expired'), kind: 'tls.certificateExpired', action: 'act.checkClock' },
@@ -108,7 +139,16 @@ const cases: Case[] = [
   // Sender
   { name: 'Postfix sender not owned', error: reply('mail', 553, '5.7.1', '553 5.7.1 <boss@example.com>: Sender address rejected: not owned by user alice'), kind: 'sender.notOwned', action: 'act.checkSenderAddress' },
   { name: 'Exchange send-as denied', error: reply('mail', 550, '5.7.60', '550 5.7.60 SMTP; Client does not have permissions to send as this sender'), kind: 'sender.notOwned' },
-  { name: 'sender domain not found (5.1.8)', error: reply('mail', 553, '5.1.8', '553 5.1.8 <a@nonexistent.invalid>: Sender address rejected: Domain not found'), kind: 'sender.rejected' },
+  { name: 'sender domain not found (5.1.8)', error: reply('mail', 553, '5.1.8', '553 5.1.8 <a@nonexistent.invalid>: Sender address rejected: Domain not found'), kind: 'sender.rejected', permanent: true },
+  {
+    name: 'sender domain not found for now (450 4.1.8)', error: reply('mail', 450, '4.1.8', '450 4.1.8 <a@example.org>: Sender address rejected: Domain not found'),
+    kind: 'sender.rejected', retryable: true, permanent: false, check: (e) => { assert.equal(e.cause.key, 'err.sender.rejected.cause.temporary'); assert.equal(e.autoRetry, true); },
+  },
+  {
+    name: 'Spamhaus block at RCPT: the sending network, not the recipient', error: reply('rcpt', 554, '5.7.1', '554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/198.51.100.7', { recipients: ['bob@example.org'], context: { host: 'mx.example.org', port: 25 } }),
+    kind: 'sender.blocklisted', permanent: true, action: 'act.useAccountServer', check: noRemoveAction,
+  },
+  { name: 'Microsoft banned sending IP', error: reply('rcpt', 550, '5.7.606', '550 5.7.606 Access denied, banned sending IP [198.51.100.7]', { recipients: ['x@outlook.com'] }), kind: 'sender.blocklisted', check: noRemoveAction },
   { name: 'Postfix relay denied', error: reply('rcpt', 554, '5.7.1', '554 5.7.1 <bob@elsewhere.example>: Relay access denied', { recipients: ['bob@elsewhere.example'] }), kind: 'sender.relayDenied' },
   { name: 'smtp-server style relay denied', error: reply('rcpt', 550, undefined, '550 Relaying denied', { recipients: ['x@y.example'] }), kind: 'sender.relayDenied' },
   { name: 'Exchange unable to relay', error: reply('rcpt', 550, '5.7.54', '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain', { recipients: ['x@y.example'] }), kind: 'sender.relayDenied' },
@@ -123,6 +163,12 @@ const cases: Case[] = [
   { name: 'bad syntax (5.1.3)', error: reply('rcpt', 501, '5.1.3', '501 5.1.3 Bad recipient address syntax', { recipients: ['a b@c'] }), kind: 'recipient.badSyntax' },
   { name: 'mailbox full 452 4.2.2', error: reply('rcpt', 452, '4.2.2', '452-4.2.2 The email account that you tried to reach is over quota. - gsmtp', { recipients: ['full@gmail.com'] }), kind: 'recipient.mailboxFull', retryable: true },
   { name: 'mailbox full 552 5.2.2', error: reply('rcpt', 552, '5.2.2', '552 5.2.2 <full@example.com>: Recipient address rejected: Mailbox full', { recipients: ['full@example.com'] }), kind: 'recipient.mailboxFull' },
+  {
+    name: 'mailbox full only after DATA (552 5.2.2)', error: reply('data', 552, '5.2.2', '552 5.2.2 Mailbox quota exceeded', { recipients: ['full@example.com'] }),
+    kind: 'recipient.mailboxFull', check: (e) => { assert.deepEqual(e.recipients, ['full@example.com']); assert.match(renderExplanation(e, 'en').happened, /full@example\.com/); },
+  },
+  { name: '421 4.4.2 at RCPT: the connection, not the recipient', error: reply('rcpt', 421, '4.4.2', '421 4.4.2 mx.example.org Error: timeout exceeded', { recipients: ['bob@example.org'] }), kind: 'server.unavailable', permanent: false, check: noRemoveAction },
+  { name: 'temporary lookup failure at RCPT: the server\'s trouble', error: reply('rcpt', 451, '4.3.0', '451 4.3.0 <bob@example.org>: Temporary lookup failure', { recipients: ['bob@example.org'] }), kind: 'server.localError', check: noRemoveAction },
   { name: 'mailbox disabled 5.2.1', error: reply('rcpt', 550, '5.2.1', '550-5.2.1 The email account that you tried to reach is disabled. - gsmtp', { recipients: ['gone@gmail.com'] }), kind: 'recipient.mailboxDisabled' },
   { name: 'moved 5.1.6', error: reply('rcpt', 550, '5.1.6', '550 5.1.6 Recipient addresses changed', { recipients: ['old@example.com'] }), kind: 'recipient.moved' },
   { name: 'too many recipients 452 4.5.3', error: reply('rcpt', 452, '4.5.3', '452 4.5.3 Error: too many recipients', { recipients: ['r101@example.com'] }), kind: 'recipient.tooMany', action: 'act.fewerRecipients' },
@@ -154,6 +200,9 @@ const cases: Case[] = [
   { name: 'greylisting 451 4.7.1', error: reply('rcpt', 451, '4.7.1', '451 4.7.1 Please try again later', { recipients: ['bob@example.org'] }), kind: 'server.greylisted' },
   { name: 'insufficient storage', error: reply('mail', 452, '4.3.1', '452 4.3.1 Insufficient system storage'), kind: 'server.busy' },
   { name: 'local error', error: reply('data', 451, '4.3.0', '451 4.3.0 Error: queue file write error'), kind: 'server.localError' },
+  { name: 'Gmail 421 4.7.0 Temporary System Problem after DATA', error: reply('data', 421, '4.7.0', '421-4.7.0 Temporary System Problem.  Try again later (10). d2-20020a05 - gsmtp'), kind: 'server.unavailable', retryable: true, permanent: false },
+  { name: '451 4.7.0 Temporary server error after DATA', error: reply('data', 451, '4.7.0', '451 4.7.0 Temporary server error. Please try again later. PRX4'), kind: 'server.localError', retryable: true, permanent: false },
+  { name: 'a temporary spam verdict is not permanent', error: reply('data', 451, '4.7.1', '451 4.7.1 This message looks like spam; delivery deferred'), kind: 'content.spam', permanent: false },
   {
     name: 'Gmail rate limit', error: reply('ehlo', 421, '4.7.0', '421-4.7.0 Try again later, closing connection. (EHLO)\n421 4.7.0  For more information, go to https://support.google.com/a/answer/3221692 - gsmtp'),
     kind: 'limit.rateLimited', check: (e) => assert.equal(e.cause.key, 'err.limit.rateLimited.cause.gmail'),
@@ -171,7 +220,22 @@ const cases: Case[] = [
     name: 'GMX rate limit', error: reply('mail', 450, '4.7.0', '450 4.7.0 Too many messages, please try again later'), ctx: { account: { host: 'mail.gmx.net', port: 587, security: 'starttls' } },
     kind: 'limit.rateLimited', check: (e) => assert.equal(e.cause.key, 'err.limit.rateLimited.cause.unitedInternet'),
   },
-  { name: 'WEB.DE rate limit (German text)', error: reply('mail', 421, undefined, '421 Zu viele Nachrichten in kurzer Zeit'), ctx: { provider: { id: 'webde', name: 'WEB.DE', requirements: ['enableSmtp'] } }, kind: 'limit.rateLimited' },
+  {
+    name: 'WEB.DE rate limit (German text)', error: reply('mail', 421, undefined, '421 Zu viele Nachrichten in kurzer Zeit'), ctx: { provider: webde },
+    kind: 'limit.rateLimited', check: (e) => assert.equal(e.cause.key, 'err.limit.rateLimited.cause.unitedInternet'),
+  },
+  {
+    name: 'Microsoft 365 sending limit, with its preset', error: reply('data', 554, '5.2.0', '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception with message Cannot submit message.'),
+    ctx: { provider: m365 }, kind: 'limit.dailyQuota', check: (e) => assert.equal(e.cause.key, 'err.limit.dailyQuota.cause.microsoft365'),
+  },
+  {
+    name: 'Microsoft 365 recognised by its server, without a preset', error: reply('mail', 451, '4.7.500', '451 4.7.500 Server busy. Please try again later; too many messages', { context: { host: 'smtp.office365.com', port: 587 } }),
+    kind: 'limit.rateLimited', check: (e) => { assert.equal(e.cause.key, 'err.limit.rateLimited.cause.microsoft365'); assert.equal(e.provider?.id, 'microsoft-365'); },
+  },
+  {
+    name: 'Outlook.com rate limit, with its preset', error: reply('mail', 452, '4.3.1', '452 4.3.1 Rate limit exceeded for this account'), ctx: { provider: outlook },
+    kind: 'limit.rateLimited', check: (e) => assert.equal(e.cause.key, 'err.limit.rateLimited.cause.outlook'),
+  },
   { name: 'mail flood 4.7.28', error: reply('rcpt', 421, '4.7.28', '421-4.7.28 Our system has detected an unusual rate of unsolicited mail', { recipients: ['a@gmail.com'] }), kind: 'limit.rateLimited' },
 
   // Timeouts and uncertainty
@@ -191,6 +255,24 @@ const cases: Case[] = [
   { name: 'engine: SMTPUTF8 missing', error: { phase: 'mail', cause: 'unsupported', message: 'the message needs SMTPUTF8 (international addresses) but the server does not offer it' }, kind: 'content.utf8Unsupported' },
   { name: 'engine: 8BITMIME missing', error: { phase: 'mail', cause: 'unsupported', message: 'the message has 8-bit content but the server does not offer 8BITMIME' }, kind: 'content.eightBitUnsupported' },
   { name: 'engine: invalid envelope address', error: { phase: 'input', cause: 'input', message: 'invalid address in envelope: "a\\rb"', recipients: ['a b'] }, kind: 'input.invalid' },
+  {
+    name: 'engine: the body could not be read during DATA (an attachment changed)',
+    error: Object.assign(new Error('reading the message body failed: /home/anna/Bericht.pdf changed while the message was being sent'), {
+      detail: { phase: 'data', cause: 'input', message: 'reading the message body failed: /home/anna/Bericht.pdf changed while the message was being sent' } satisfies FailureDetail,
+      mayHaveBeenDelivered: false,
+      cause: { error: { kind: 'compose.attachmentChanged', params: { field: 'attachments.0', path: '/home/anna/Bericht.pdf', name: 'Bericht.pdf' } } },
+    }),
+    kind: 'input.attachmentUnreadable', retryable: false, permanent: false, action: 'act.checkAttachment',
+    check: (e) => {
+      assert.match(renderExplanation(e, 'en').happened, /could not read Bericht\.pdf to the end.*Nothing was delivered/);
+      assert.match(renderExplanation(e, 'de').happened, /konnte Bericht\.pdf beim Senden nicht.*Zugestellt wurde nichts/);
+      assert.ok(!e.actions.some((a) => a.key === 'act.checkAddresses'));
+    },
+  },
+  {
+    name: 'engine: the body could not be read during DATA, file unknown', error: { phase: 'data', cause: 'input', message: 'reading the message body failed: EIO' },
+    kind: 'input.attachmentUnreadable', check: (e) => assert.match(renderExplanation(e, 'en').happened, /could not read an attachment to the end/),
+  },
   { name: 'engine: size-limit context names', error: { phase: 'mail', cause: 'size-limit', message: 'too big', context: { size: 3145728, limit: 2097152 } }, kind: 'content.tooLargeBeforeSend', check: (e) => assert.match(renderExplanation(e, 'en').happened, /3 MB.*2 MB/) },
   { name: 'engine: plaintext to port 465, server hangs up', error: { phase: 'greeting', cause: 'network', message: 'the server closed the connection', context: { host: 'smtp.gmx.net', port: 465, security: 'starttls' } }, kind: 'tls.wrongPortSecurity' },
   { name: 'Postfix: AUTH before STARTTLS', error: reply('auth', 530, '5.7.0', 'Must issue a STARTTLS command first'), kind: 'tls.serverRequiresEncryption' },
@@ -252,6 +334,7 @@ for (const c of cases) {
     assert.equal(e.kind, c.kind);
     if (c.action) assert.ok(e.actions.some((a) => a.key === c.action), `action ${c.action} in ${e.actions.map((a) => a.key).join(', ')}`);
     if (c.retryable !== undefined) assert.equal(e.retryable, c.retryable);
+    if (c.permanent !== undefined) assert.equal(e.permanent, c.permanent);
     assertReadable(e, rawStrings(c.error));
     c.check?.(e);
   });
@@ -288,6 +371,93 @@ test('every recipient refused for different reasons: one explanation listing eac
   assert.deepEqual(same.recipients, ['a@example.com', 'c@example.com']);
 });
 
+test('every recipient refused for the same reason: the texts and actions name them all', () => {
+  // As the engine throws it: the first reply's code, every address, and each recipient's reply.
+  const results = [
+    { address: 'anna@example.com', accepted: false, code: 550, enhancedCode: '5.1.1', message: '<anna@example.com>: Recipient address rejected: User unknown' },
+    { address: 'bernd@example.com', accepted: false, code: 550, enhancedCode: '5.1.1', message: '<bernd@example.com>: Recipient address rejected: User unknown' },
+  ];
+  const engineError = Object.assign(new Error('every recipient was refused'), {
+    detail: {
+      phase: 'rcpt', cause: 'reply', code: 550, enhancedCode: '5.1.1', recipients: ['anna@example.com', 'bernd@example.com'],
+      serverText: results.map((r) => `${r.address}: ${r.message}`).join('\n'), message: 'every recipient was refused; no message was sent',
+    } satisfies FailureDetail,
+    mayHaveBeenDelivered: false,
+    recipientResults: results,
+  });
+  const e = explainDeliveryError(engineError);
+  assert.equal(e.kind, 'recipient.unknownUser');
+  assert.deepEqual(e.recipients, ['anna@example.com', 'bernd@example.com']);
+  assert.equal(e.happened.key, 'err.recipient.unknownUser.happened.several');
+  assert.deepEqual(e.actions.map((a) => a.key), ['act.correctRecipients', 'act.removeRecipients']);
+  const en = renderExplanation(e, 'en');
+  assert.equal(en.happened, 'These mailboxes do not exist: anna@example.com, bernd@example.com.');
+  for (const action of en.actions) assert.match(action, /anna@example\.com, bernd@example\.com/);
+  assert.equal(renderExplanation(e, 'de').happened, 'Diese Postfächer gibt es nicht: anna@example.com, bernd@example.com.');
+  assertReadable(e, []);
+});
+
+test('a 4xx reply is never explained as permanent, whatever its words or step', () => {
+  const words = fc.constantFrom('', 'Domain not found', 'Temporary System Problem', 'Temporary server error', 'User unknown', 'Mailbox full',
+    'blocked using zen.spamhaus.org', 'Relay access denied', 'Message rejected by policy', 'Sender address rejected', 'spam', 'Try again later');
+  fc.assert(fc.property(
+    fc.constantFrom<FailureDetail['phase']>('greeting', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data'),
+    fc.integer({ min: 400, max: 499 }),
+    fc.option(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 30 })).map(([a, b]) => `4.${a}.${b}`), { nil: undefined }),
+    words,
+    fc.boolean(),
+    (phase, code, enhanced, text, many) => {
+      const recipients = phase === 'rcpt' ? ['a@example.org'] : [];
+      const e = explainDeliveryError(reply(phase, code, enhanced, `${code} ${enhanced ?? ''} ${text}`, { recipients }));
+      assert.equal(e.permanent, false, `${phase} ${code} ${enhanced ?? ''} ${text}: ${e.kind}`);
+      if (many) {
+        const results = ['a@example.org', 'b@example.org'].map((address) => ({ address, accepted: false, code, message: text, ...(enhanced ? { enhancedCode: enhanced } : {}) }));
+        assert.equal(explainDeliveryError(reply('rcpt', code, enhanced, text), { recipientsResults: results }).permanent, false);
+      }
+    },
+  ), { numRuns: 300 });
+});
+
+test('sizes in one text never read the same when they differ', () => {
+  const precheck = (size: number, limit: number): { de: string; en: string } => {
+    const e = explainDeliveryError({ phase: 'mail', cause: 'size-limit', message: 'too big', context: { size, limit } });
+    return { de: renderExplanation(e, 'de').happened, en: renderExplanation(e, 'en').happened };
+  };
+  const MiB = 1024 * 1024;
+  assert.deepEqual(precheck(Math.round(10.4 * MiB), 10 * MiB), {
+    de: 'Die Nachricht ist 10,4 MB groß, der Server nimmt aber höchstens 10 MB an. Postbote hat sie nicht gesendet.',
+    en: 'The message is 10.4 MB, but the server accepts at most 10 MB. Postbote did not send it.',
+  });
+  // Gmail announces SIZE 35882577 (34.22 MiB).
+  const gmailLimit = 35882577;
+  assert.match(precheck(Math.round(34.3 * MiB), gmailLimit).en, /is 34\.3 MB, .* at most 34\.2 MB\./);
+  assert.match(precheck(gmailLimit + 1000, gmailLimit).en, /is 34\.221 MB, .* at most 34\.22 MB\./);
+  assert.match(precheck(gmailLimit + 1, gmailLimit).de, /ist 35\.882\.578 Bytes groß, .* höchstens 35\.882\.577 Bytes an\./);
+  assert.match(precheck(gmailLimit + 1, gmailLimit).en, /is 35,882,578 bytes, .* at most 35,882,577 bytes\./);
+  // Whole MB from 10 MB on, where that is enough (unchanged from before).
+  assert.match(precheck(40 * MiB, gmailLimit).en, /is 40 MB, .* at most 34 MB\./);
+  fc.assert(fc.property(fc.integer({ min: 1, max: 200 * MiB }), fc.integer({ min: 1, max: 5 * MiB }), (limit, over) => {
+    for (const lang of ['de', 'en'] as const) {
+      const text = precheck(limit + over, limit)[lang];
+      const [size, max] = [...text.matchAll(/(\d[\d.,]*) (?:MB|Bytes|bytes)/g)].map((m) => m[1]);
+      assert.ok(size !== undefined && max !== undefined && size !== max, `${lang}: ${text}`);
+    }
+  }), { numRuns: 300 });
+});
+
+test('offline is decided from the network interfaces: only loopback or link-local addresses', () => {
+  const lo = [{ address: '127.0.0.1', family: 'IPv4', internal: true }, { address: '::1', family: 'IPv6', internal: true }];
+  assert.equal(isProbablyOffline({}), true);
+  assert.equal(isProbablyOffline({ lo }), true);
+  // Wi-Fi off on macOS: awdl0/utun keep their fe80:: addresses; no DHCP answer gives 169.254.x.x.
+  assert.equal(isProbablyOffline({ lo, awdl0: [{ address: 'fe80::a8bb:ccff:fedd:eeff', family: 'IPv6', internal: false }], utun0: [{ address: 'FE80::1', family: 'IPv6', internal: false }] }), true);
+  assert.equal(isProbablyOffline({ lo, en0: [{ address: '169.254.10.20', family: 'IPv4', internal: false }], gone: undefined }), true);
+  assert.equal(isProbablyOffline({ lo, wlan0: [{ address: '192.168.178.20', family: 'IPv4', internal: false }] }), false);
+  assert.equal(isProbablyOffline({ lo, eth0: [{ address: '2001:db8::20', family: 6, internal: false }] }), false);
+  // The shape os.networkInterfaces() has on this machine is accepted as it is.
+  assert.equal(typeof isProbablyOffline(networkInterfaces()), 'boolean');
+});
+
 test('explainRecipient explains one refused address', () => {
   const e = explainRecipient({ address: 'x@example.com', accepted: false, code: 550, enhancedCode: '5.1.1', message: 'User unknown' });
   assert.equal(e.kind, 'recipient.unknownUser');
@@ -295,7 +465,6 @@ test('explainRecipient explains one refused address', () => {
 });
 
 test('sent although the sign-in was refused: a warning that says what to fix, with the provider\'s own hint', () => {
-  const gmail: ProviderHint = { id: 'gmail', name: 'Gmail', requirements: ['appPassword'], helpUrl: 'https://support.google.com/accounts/answer/185833' };
   const e = explainDeliveredWithoutSignIn({ code: 535, enhancedCode: '5.7.8', message: 'Username and Password not accepted' }, { provider: gmail });
   assert.equal(e.kind, 'auth.refusedButDelivered');
   assert.equal(e.permanent, false);

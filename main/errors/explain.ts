@@ -13,11 +13,22 @@ import type { ProviderHint } from '../../shared/domain.js';
 import type { RecipientResult } from '../smtp/types.js';
 import { enhancedMeaningKey, parseEnhancedCode } from '../../shared/enhanced-status.js';
 import { phaseKeys, type Explanation, type ExplanationKind, type TextParam, type TextRef } from '../../shared/explanation.js';
+import { shippedPresets } from '../autoconfig/presets.js';
+import { isLoopbackHost } from '../smtp/index.js';
+
+export { isProbablyOffline, type InterfaceAddress, type NetworkInterfaces } from './offline.js';
 
 export interface ExplainContext {
   provider?: ProviderHint;
   account?: { host: string; port: number; security: 'tls' | 'starttls' | 'none' };
+  /** Each recipient's reply when every recipient was refused (default: the error's own). */
   recipientsResults?: RecipientResult[];
+  /**
+   * false: the caller found no network interface up (isProbablyOffline(os.networkInterfaces())),
+   * so a failed name lookup or connection means "no network", not "no such server".
+   * Absent or true: not known to be offline.
+   */
+  online?: boolean;
 }
 
 type Params = Record<string, TextParam>;
@@ -27,6 +38,8 @@ interface Spec {
   params?: Params;
   /** Overrides the kind's own cause text (provider-specific wording). */
   causeKey?: string;
+  /** Overrides the kind's own "what happened" text (several recipients at once). */
+  happenedKey?: string;
   actions: TextRef[];
   retryable: boolean;
   permanent: boolean;
@@ -43,6 +56,8 @@ interface Facts {
   provider?: { id: string; name: string; hint?: ProviderHint };
   /** Server text and engine message, for pattern checks. */
   text: string;
+  /** An attachment could not be read while the message was being sent (and which, if known). */
+  unreadableAttachment?: { file?: string };
 }
 
 const act = (key: string, params?: Params): TextRef => (params ? { key, params } : { key });
@@ -64,11 +79,55 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
+function isRecipientResult(v: unknown): v is RecipientResult {
+  return isRecord(v) && typeof v.address === 'string' && typeof v.accepted === 'boolean' && typeof v.code === 'number'
+    && typeof v.message === 'string' && (v.enhancedCode === undefined || typeof v.enhancedCode === 'string');
+}
+
+/** The per-recipient replies an engine error carries when every recipient was refused. */
+function recipientResultsOf(error: Record<string, unknown>): RecipientResult[] | undefined {
+  const list = error.recipientResults;
+  return Array.isArray(list) && list.length > 0 && list.every(isRecipientResult) ? list : undefined;
+}
+
+/**
+ * A body that could not be read while it was being sent: the composer's attachment error
+ * (compose.attachmentChanged / compose.attachmentNotFound / compose.attachmentNotAFile) that
+ * the engine wrapped as the cause of its own error. Only the file's name is kept.
+ */
+function unreadableAttachmentOf(error: Record<string, unknown>): { file?: string } | undefined {
+  const cause = error.cause;
+  if (!isRecord(cause) || !isRecord(cause.error)) return undefined;
+  const { kind, params } = cause.error;
+  if (typeof kind !== 'string' || !kind.startsWith('compose.attachment')) return undefined;
+  const p = isRecord(params) ? params : {};
+  const name = typeof p.name === 'string' ? p.name : typeof p.path === 'string' ? p.path : undefined;
+  const file = name?.split(/[\\/]/).filter((s) => s !== '').pop();
+  return file ? { file } : {};
+}
+
+export interface ReadFailure {
+  detail: FailureDetail;
+  mayHaveBeenDelivered: boolean;
+  recipientResults?: RecipientResult[];
+  /** An attachment could not be read while the message was being sent (and which, if known). */
+  unreadableAttachment?: { file?: string };
+}
+
 /** Reads an SmtpErrorShape, a FailureDetail, a Node system error or anything else. */
-export function toFailureDetail(error: unknown): { detail: FailureDetail; mayHaveBeenDelivered: boolean } {
+export function toFailureDetail(error: unknown): ReadFailure {
   if (isRecord(error) && 'detail' in error) {
     const parsed = FailureDetailSchema.safeParse(error.detail);
-    if (parsed.success) return { detail: parsed.data, mayHaveBeenDelivered: error.mayHaveBeenDelivered === true };
+    if (parsed.success) {
+      const results = recipientResultsOf(error);
+      const unreadable = unreadableAttachmentOf(error);
+      return {
+        detail: parsed.data,
+        mayHaveBeenDelivered: error.mayHaveBeenDelivered === true,
+        ...(results ? { recipientResults: results } : {}),
+        ...(unreadable ? { unreadableAttachment: unreadable } : {}),
+      };
+    }
   }
   const direct = FailureDetailSchema.safeParse(error);
   if (direct.success) return { detail: direct.data, mayHaveBeenDelivered: false };
@@ -96,16 +155,17 @@ export function toFailureDetail(error: unknown): { detail: FailureDetail; mayHav
 }
 
 // ---------------------------------------------------------------------------------------
-// Providers recognisable from the server's words or host name
+// Providers recognisable from the server's words or host name (ids as in the presets)
 
 const knownProviders: Array<{ id: string; name: string; pattern: RegExp }> = [
   { id: 'gmail', name: 'Gmail', pattern: /gsmtp|\bgoogle\.com\b|gmail\.com|googlemail/i },
-  { id: 'outlook', name: 'Outlook.com', pattern: /outlook\.com|office365\.com|hotmail|STOREDRV|\blive\.com\b|protection\.outlook/i },
+  { id: 'microsoft-365', name: 'Microsoft 365', pattern: /\boffice365\.com\b/i },
+  { id: 'outlook', name: 'Outlook.com', pattern: /outlook\.com|hotmail|STOREDRV|\blive\.com\b|protection\.outlook/i },
   { id: 'gmx', name: 'GMX', pattern: /\bgmx\.(?:net|de|com|at|ch)\b/i },
   { id: 'webde', name: 'WEB.DE', pattern: /\bweb\.de\b/i },
   { id: 'yahoo', name: 'Yahoo', pattern: /yahoo\.com|yahoodns/i },
   { id: 'icloud', name: 'iCloud', pattern: /icloud\.com|me\.com|mail\.apple/i },
-  { id: 'tonline', name: 'T-Online', pattern: /t-online\.de/i },
+  { id: 't-online', name: 'T-Online', pattern: /t-online\.de/i },
 ];
 
 function recogniseProvider(hint: ProviderHint | undefined, host: string | undefined, serverText: string): Facts['provider'] {
@@ -199,6 +259,8 @@ const re = {
   eightBit: /8-?bit|8BITMIME|binary|non-?7-?bit/i,
   policy: /polic(?:y|ies)|Richtlinie|content (?:rejected|not accepted)|message (?:rejected|refused)/i,
   spam: /spam|unsolicited|junk|bulk mail|suspicious|reputation|blocklist|blacklist|spamhaus|\bRBL\b|\bDNSBL\b/i,
+  // The sending computer's address listed by a DNS blocklist ("blocked using zen.spamhaus.org").
+  blocklist: /spamhaus|spamcop|barracudacentral|\bsorbs\b|blocked using|block ?list|black ?list|\bRBL\b|\bDNSBL\b|banned sending IP/i,
   basicAuthOff: /basic auth\w*|SmtpClientAuthentication|5\.7\.139|client authentication is disabled/i,
   appPassword: /application-specific|app(?:lication)? password|InvalidSecondFactor|App-Passwort/i,
   webLogin: /web ?browser|WebLoginRequired|signin\/continue|sign in via|log in via/i,
@@ -215,8 +277,17 @@ const re = {
 // ---------------------------------------------------------------------------------------
 // Replies
 
-/** Classifies one SMTP reply. Also used for each refused recipient of a partial success. */
+/**
+ * Classifies one SMTP reply. Also used for each refused recipient of a partial success.
+ * A 4xx reply is the server saying "not now" (RFC 5321 §4.2.1): never explained as permanent.
+ */
 function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients: string[]): Spec {
+  const spec = classifyReplyWords(f, code, phase, recipients);
+  if (code >= 400 && code < 500 && spec.permanent) return { ...spec, permanent: false, retryable: true };
+  return spec;
+}
+
+function classifyReplyWords(f: Facts, code: number, phase: DeliveryPhase, recipients: string[]): Spec {
   const e = parseEnhancedCode(f.detail.enhancedCode);
   const sd = e ? `${e.subject}.${e.detail}` : '';
   const temp = code >= 400 && code < 500;
@@ -224,6 +295,8 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
   const who: Params = { recipient: firstRcpt, recipients: recipients.join(', ') || '—' };
   const rcptSpec = (kind: ExplanationKind, actions: TextRef[], retryable = temp): Spec =>
     ({ kind, params: who, actions, retryable, permanent: !retryable, recipients });
+  const serverUnavailable = (): Spec =>
+    ({ kind: 'server.unavailable', params: serverParams(f), actions: [act('act.nothingToDoServer'), act('act.contactProvider')], retryable: true, permanent: false, autoRetry: true, recipients });
 
   // Server-wide conditions recognisable from the words, whatever the phase.
   if (temp && (has(f, re.greylist) || (sd === '7.1' && has(f, re.tryLater) && !has(f, re.spam)))) {
@@ -281,21 +354,36 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
   }
 
+  // The sending computer's internet address is on a blocklist (Spamhaus and the like): that
+  // concerns every recipient at this server, so removing one recipient would not help.
+  if (has(f, re.blocklist)) {
+    return { kind: 'sender.blocklisted', params: serverParams(f), actions: [act('act.useAccountServer'), act('act.checkVpn'), act('act.contactProvider')], retryable: temp, permanent: !temp, recipients };
+  }
+  // 421: the server is closing the connection (RFC 5321 §3.8), at whatever step; unless its
+  // words give a more precise reason, that is about the server, not this message or address.
+  if (code === 421 && !has(f, re.spam) && !has(f, re.policy)) return serverUnavailable();
+
   if (phase === 'mail') {
     if (has(f, re.notOwned) || (code === 553 && sd === '7.1') || sd === '7.60') {
       return { kind: 'sender.notOwned', params: { sender: senderOf(f) }, actions: [act('act.checkSenderAddress')], retryable: false, permanent: true };
     }
     if (code === 553 || sd === '1.7' || sd === '1.8' || sd === '7.27' || sd === '7.1' || (!temp && code >= 550)) {
+      if (temp) {
+        // Typically "450 4.1.8 Domain not found": the server could not look up the sender's domain just now.
+        return { kind: 'sender.rejected', params: { sender: senderOf(f) }, causeKey: 'err.sender.rejected.cause.temporary', actions: [act('act.nothingToDoServer'), act('act.checkSenderAddress')], retryable: true, permanent: false, autoRetry: true };
+      }
       return { kind: 'sender.rejected', params: { sender: senderOf(f) }, actions: [act('act.checkSenderAddress'), act('act.contactProvider')], retryable: false, permanent: true };
     }
+  }
+
+  // A full mailbox is the recipient's, whether the server says so at RCPT or only after DATA.
+  if ((phase === 'rcpt' || phase === 'data' || recipients.length > 0) && (sd === '2.2' || has(f, re.full))) {
+    return rcptSpec('recipient.mailboxFull', [act('act.retryLater'), act('act.tellRecipientOtherWay', who)], true);
   }
 
   if (phase === 'rcpt' || recipients.length > 0) {
     if (sd === '5.3' || has(f, re.tooManyRcpt) || (code === 452 && sd === '')) {
       return rcptSpec('recipient.tooMany', [act('act.fewerRecipients'), act('act.resendToRemaining')], true);
-    }
-    if (sd === '2.2' || has(f, re.full)) {
-      return rcptSpec('recipient.mailboxFull', [act('act.retryLater'), act('act.tellRecipientOtherWay', who)], true);
     }
     if (sd === '1.2' || sd === '1.10' || has(f, re.badDomain)) {
       return rcptSpec('recipient.badDomain', [act('act.correctRecipient', who), act('act.removeRecipient', who)], false);
@@ -308,7 +396,9 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     if (sd === '1.1' || has(f, re.unknownUser)) {
       return rcptSpec('recipient.unknownUser', [act('act.correctRecipient', who), act('act.removeRecipient', who)], temp);
     }
-    if (phase === 'rcpt') {
+    // A temporary reply about the server's own state or network (X.3.*, X.4.*) is not about this address.
+    const serverState = temp && (e?.subject === '3' || e?.subject === '4');
+    if (phase === 'rcpt' && !serverState) {
       if (has(f, re.spam)) return { ...rcptSpec('recipient.rejected', [act('act.removeRecipient', who), act('act.contactProvider')], temp) };
       return rcptSpec('recipient.rejected', temp ? [act('act.retryLater'), act('act.removeRecipient', who)] : [act('act.removeRecipient', who), act('act.tellRecipientOtherWay', who)], temp);
     }
@@ -321,23 +411,20 @@ function classifyReply(f: Facts, code: number, phase: DeliveryPhase, recipients:
     return { kind: 'content.eightBitUnsupported', actions: [act('act.sendAgain'), act('act.contactProvider')], retryable: false, permanent: true };
   }
 
-  if (phase === 'data' && (has(f, re.spam) || (!temp && has(f, re.policy)) || sd === '7.1' || sd === '7.0' || (!temp && e?.subject === '7'))) {
-    if (has(f, re.spam)) return { kind: 'content.spam', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: false, permanent: !temp };
+  // After DATA, X.7.* alone means a policy refusal only when it is final; "451 4.7.0 Temporary
+  // server error" is the server's trouble, so a temporary refusal needs the words to say so.
+  if (phase === 'data' && (has(f, re.spam) || has(f, re.policy) || (!temp && (sd === '7.1' || sd === '7.0' || e?.subject === '7')))) {
+    if (has(f, re.spam)) return { kind: 'content.spam', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: temp, permanent: !temp };
     return { kind: 'content.rejectedByPolicy', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: temp, permanent: !temp };
-  }
-  if (phase === 'data' && (code === 550 || code === 554) && has(f, re.spam)) {
-    return { kind: 'content.spam', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: false, permanent: true };
   }
 
   // Server state.
-  if (code === 421 || sd === '3.2' || (temp && sd === '4.1') || (temp && sd === '4.2')) {
-    return { kind: 'server.unavailable', params: serverParams(f), actions: [act('act.nothingToDoServer'), act('act.contactProvider')], retryable: true, permanent: false, autoRetry: true };
-  }
+  if (code === 421 || sd === '3.2' || (temp && sd === '4.1') || (temp && sd === '4.2')) return serverUnavailable();
   if (temp && (sd === '3.1' || sd === '4.5' || code === 452)) {
-    return { kind: 'server.busy', params: serverParams(f), actions: [act('act.nothingToDoServer')], retryable: true, permanent: false, autoRetry: true };
+    return { kind: 'server.busy', params: serverParams(f), actions: [act('act.nothingToDoServer')], retryable: true, permanent: false, autoRetry: true, recipients };
   }
   if (temp && (code === 451 || sd === '3.0' || sd === '4.3')) {
-    return { kind: 'server.localError', params: serverParams(f), actions: [act('act.nothingToDoServer'), act('act.contactProvider')], retryable: true, permanent: false, autoRetry: true };
+    return { kind: 'server.localError', params: serverParams(f), actions: [act('act.nothingToDoServer'), act('act.contactProvider')], retryable: true, permanent: false, autoRetry: true, recipients };
   }
   if (!temp && (code === 550 || code === 554) && has(f, re.spam)) {
     return { kind: 'content.spam', actions: [act('act.checkContent'), act('act.contactProvider')], retryable: false, permanent: true };
@@ -386,11 +473,31 @@ function classifyAuthReply(f: Facts, code: number, sd: string, temp: boolean): S
   return { kind: 'auth.wrongCredentials', actions: [...signIn, act('act.checkPassword'), act('act.checkUsername')], retryable: false, permanent: true };
 }
 
+/** Provider-specific wording of the sending limits, by preset id (resources/providers/presets.json). */
+const limitCauseKeys: Record<'limit.rateLimited' | 'limit.dailyQuota', Readonly<Record<string, string>>> = {
+  'limit.rateLimited': {
+    gmail: 'err.limit.rateLimited.cause.gmail',
+    'google-workspace': 'err.limit.rateLimited.cause.gmail',
+    outlook: 'err.limit.rateLimited.cause.outlook',
+    'microsoft-365': 'err.limit.rateLimited.cause.microsoft365',
+    gmx: 'err.limit.rateLimited.cause.unitedInternet',
+    'gmx-com': 'err.limit.rateLimited.cause.unitedInternet',
+    webde: 'err.limit.rateLimited.cause.unitedInternet',
+  },
+  'limit.dailyQuota': {
+    gmail: 'err.limit.dailyQuota.cause.gmail',
+    'google-workspace': 'err.limit.dailyQuota.cause.gmail',
+    outlook: 'err.limit.dailyQuota.cause.outlook',
+    'microsoft-365': 'err.limit.dailyQuota.cause.microsoft365',
+    gmx: 'err.limit.dailyQuota.cause.unitedInternet',
+    'gmx-com': 'err.limit.dailyQuota.cause.unitedInternet',
+    webde: 'err.limit.dailyQuota.cause.unitedInternet',
+  },
+};
+
 function limitSpec(f: Facts, kind: 'limit.rateLimited' | 'limit.dailyQuota'): Spec {
   const id = f.provider?.id;
-  const causeKey = kind === 'limit.dailyQuota'
-    ? (id === 'gmail' ? 'err.limit.dailyQuota.cause.gmail' : id === 'outlook' || id === 'microsoft365' ? 'err.limit.dailyQuota.cause.outlook' : id === 'gmx' || id === 'webde' ? 'err.limit.dailyQuota.cause.unitedInternet' : undefined)
-    : (id === 'gmail' ? 'err.limit.rateLimited.cause.gmail' : id === 'outlook' || id === 'microsoft365' ? 'err.limit.rateLimited.cause.outlook' : id === 'gmx' || id === 'webde' ? 'err.limit.rateLimited.cause.unitedInternet' : undefined);
+  const causeKey = id === undefined ? undefined : limitCauseKeys[kind][id];
   return {
     kind,
     params: { provider: f.provider?.name ?? '—' },
@@ -450,6 +557,35 @@ function replyMeaningKey(code: number): string {
 // ---------------------------------------------------------------------------------------
 // The non-reply causes
 
+/** Codes of a failed name lookup or a network that cannot be reached from here. */
+const noRouteCodes = new Set([...dnsCodes, 'ENETUNREACH', 'ENETDOWN', 'ENONET', 'EHOSTUNREACH', 'EHOSTDOWN', 'ETIMEDOUT', 'ECONNRESET']);
+
+/**
+ * A failure that having no network explains (not a certificate, a reply or bad input). A
+ * server on this computer (a bridge on 127.0.0.1) needs no network, so it never qualifies.
+ */
+function dependsOnTheNetwork(f: Facts): boolean {
+  const d = f.detail;
+  if (d.code !== undefined || (f.host !== undefined && isLoopbackHost(f.host))) return false;
+  if (d.systemCode !== undefined) return noRouteCodes.has(d.systemCode);
+  return d.cause === 'network' || d.cause === 'timeout';
+}
+
+function offline(): Spec {
+  return { kind: 'network.offline', actions: [act('act.checkInternet'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
+}
+
+let presetHosts: ReadonlySet<string> | undefined;
+/**
+ * A provider's published outgoing server (from the shipped presets): its name cannot be
+ * misspelt, so when it is "not found" the lookup itself failed (no network, broken DNS).
+ */
+function isPresetHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  presetHosts ??= new Set(shippedPresets().presets.flatMap((p) => p.smtp.map((s) => s.host.toLowerCase())).filter((h) => /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(h) && !/^\d+(?:\.\d+)*$/.test(h)));
+  return presetHosts.has(host.trim().toLowerCase().replace(/\.$/, ''));
+}
+
 function classifySystem(f: Facts): Spec | undefined {
   const d = f.detail;
   const sys = d.systemCode ?? '';
@@ -471,6 +607,9 @@ function classifySystem(f: Facts): Spec | undefined {
     case 'ERR_SSL_NO_PROTOCOLS_AVAILABLE': case 'ERR_SSL_VERSION_TOO_LOW':
       return { kind: 'tls.versionTooOld', params: sp, actions: [act('act.contactProvider'), act('act.redetectSettings')], retryable: false, permanent: true };
     case 'ENOTFOUND': case 'EAI_NONAME': case 'EAI_FAIL': case 'ENODATA':
+      if (isPresetHost(f.host)) {
+        return { kind: 'network.dnsTemporary', params: sp, causeKey: 'err.network.dnsTemporary.cause.knownHost', actions: [act('act.checkInternet'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
+      }
       return { kind: 'network.hostNotFound', params: sp, actions: [act('act.checkServerName', sp), act('act.redetectSettings'), act('act.checkInternet')], retryable: false, permanent: true };
     case 'EAI_AGAIN': case 'ESERVFAIL': case 'ETIMEOUT':
       return { kind: 'network.dnsTemporary', params: sp, actions: [act('act.checkInternet'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
@@ -482,7 +621,7 @@ function classifySystem(f: Facts): Spec | undefined {
     case 'EHOSTUNREACH': case 'EHOSTDOWN':
       return { kind: 'network.hostUnreachable', params: sp, actions: [act('act.checkInternet'), act('act.checkVpn'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
     case 'ENETUNREACH': case 'ENETDOWN': case 'ENONET':
-      return { kind: 'network.offline', actions: [act('act.checkInternet'), act('act.nothingToDoNetwork')], retryable: true, permanent: false, autoRetry: true };
+      return offline();
     case 'ECONNRESET': case 'EPIPE': case 'ECONNABORTED':
       if (d.phase === 'greeting' && f.port === 465 && f.security !== 'tls') return wrongPortSecurity(f);
       return { kind: 'network.connectionReset', params: sp, actions: [act('act.nothingToDoNetwork'), act('act.checkAntivirus')], retryable: true, permanent: false, autoRetry: true };
@@ -588,6 +727,19 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
   const d = f.detail;
   if (d.cause === 'cancelled') return { kind: 'cancelled', actions: [act('act.sendAgain')], retryable: true, permanent: false };
   if (f.mayHaveBeenDelivered) return uncertain(f);
+  // The composer's attachment error behind the engine's, or the engine's only input failure
+  // during DATA: the body could not be read on (an attachment deleted or changed while being
+  // sent). The end of the message never went out, so nothing arrived.
+  if (f.unreadableAttachment !== undefined || (d.cause === 'input' && d.phase === 'data')) {
+    const file = f.unreadableAttachment?.file;
+    return {
+      kind: 'input.attachmentUnreadable',
+      params: { file: file ?? { ref: 'text.anAttachment' } },
+      actions: [act('act.checkAttachment'), act('act.sendAgain')],
+      retryable: false,
+      permanent: false,
+    };
+  }
   if (d.cause === 'size-limit') {
     const limit = Number(d.context?.sizeLimit ?? d.context?.limit);
     const size = Number(d.context?.messageSize ?? d.context?.size);
@@ -597,6 +749,7 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
     };
     return { kind: 'content.tooLargeBeforeSend', params, actions: [act('act.shrinkMessage', { limit: params.limit as TextParam }), act('act.shareLink')], retryable: false, permanent: true };
   }
+  if (ctx.online === false && dependsOnTheNetwork(f)) return offline();
   const sys = classifySystem(f);
   if (sys) return sys;
   const engine = classifyEngine(f);
@@ -610,8 +763,8 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
     if (d.phase === 'rcpt' && refused.length > 1 && (ctx.recipientsResults ?? []).every((r) => !r.accepted)) {
       const specs = refused.map((r) => classifyRecipient(f, r));
       const kinds = new Set(specs.map((s) => s.kind));
+      const addrs = refused.map((r) => r.address);
       if (kinds.size > 1) {
-        const addrs = refused.map((r) => r.address);
         return {
           kind: 'recipient.allRejected',
           params: { recipients: addrs.join(', ') },
@@ -622,10 +775,7 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
         };
       }
       const first = specs[0];
-      if (first) {
-        const addrs = refused.map((r) => r.address);
-        return { ...first, recipients: addrs, params: { ...first.params, recipients: addrs.join(', ') } };
-      }
+      if (first) return forSeveralRecipients(first, addrs);
     }
     return classifyReply(f, d.code, d.phase, recipients);
   }
@@ -644,6 +794,41 @@ function classify(f: Facts, ctx: ExplainContext): Spec {
   return { kind: 'unknown.error', params: { phase: { ref: phaseKeys[d.phase] } }, actions: [act('act.sendAgain'), act('act.reportProblem')], retryable: true, permanent: false };
 }
 
+/** Texts that name one recipient, and their wording for several. */
+const severalHappened: Partial<Record<ExplanationKind, string>> = {
+  'recipient.unknownUser': 'err.recipient.unknownUser.happened.several',
+  'recipient.badDomain': 'err.recipient.badDomain.happened.several',
+  'recipient.badSyntax': 'err.recipient.badSyntax.happened.several',
+  'recipient.mailboxFull': 'err.recipient.mailboxFull.happened.several',
+  'recipient.mailboxDisabled': 'err.recipient.mailboxDisabled.happened.several',
+  'recipient.moved': 'err.recipient.moved.happened.several',
+};
+const severalActions: Record<string, string> = {
+  'act.correctRecipient': 'act.correctRecipients',
+  'act.removeRecipient': 'act.removeRecipients',
+  'act.askNewAddress': 'act.askNewAddresses',
+  'act.tellRecipientOtherWay': 'act.tellRecipientsOtherWay',
+};
+
+/**
+ * One reason shared by several refused recipients: the texts name them all, in the plural,
+ * and each action that named the first recipient now names every one of them.
+ */
+function forSeveralRecipients(spec: Spec, addrs: string[]): Spec {
+  const list = addrs.join(', ');
+  const happenedKey = severalHappened[spec.kind];
+  return {
+    ...spec,
+    ...(happenedKey ? { happenedKey } : {}),
+    params: { ...spec.params, recipients: list },
+    actions: spec.actions.map((a) => {
+      const plural = severalActions[a.key];
+      return plural ? act(plural, { recipients: list }) : a;
+    }),
+    recipients: addrs,
+  };
+}
+
 function classifyRecipient(base: Facts, r: RecipientResult): Spec {
   const detail: FailureDetail = {
     phase: 'rcpt', cause: 'reply', code: r.code, message: r.message, serverText: r.message, recipients: [r.address],
@@ -656,7 +841,7 @@ function classifyRecipient(base: Facts, r: RecipientResult): Spec {
 // ---------------------------------------------------------------------------------------
 // Assembly
 
-function factsFrom(detail: FailureDetail, mayHaveBeenDelivered: boolean, ctx: ExplainContext): Facts {
+function factsFrom(detail: FailureDetail, mayHaveBeenDelivered: boolean, ctx: ExplainContext, unreadableAttachment?: { file?: string }): Facts {
   const c = detail.context ?? {};
   const host = ctx.account?.host ?? (typeof c.host === 'string' ? c.host : undefined);
   const portRaw = ctx.account?.port ?? (typeof c.port === 'number' ? c.port : typeof c.port === 'string' ? Number(c.port) : undefined);
@@ -672,6 +857,7 @@ function factsFrom(detail: FailureDetail, mayHaveBeenDelivered: boolean, ctx: Ex
     ...(security !== undefined ? { security } : {}),
     provider: recogniseProvider(ctx.provider, host, detail.serverText ?? ''),
     text,
+    ...(unreadableAttachment !== undefined ? { unreadableAttachment } : {}),
   };
 }
 
@@ -684,7 +870,7 @@ function build(spec: Spec, f: Facts): Explanation {
   return {
     kind: spec.kind,
     title: ref(`${base}.title`),
-    happened: ref(`${base}.happened`),
+    happened: ref(spec.happenedKey ?? `${base}.happened`),
     cause: ref(spec.causeKey ?? `${base}.cause`),
     actions: spec.actions.length > 0 ? spec.actions : [act('act.reportProblem')],
     retryable: spec.retryable,
@@ -710,9 +896,11 @@ function build(spec: Spec, f: Facts): Explanation {
 
 /** Explains one failure. Never throws; anything unrecognised still gets readable words. */
 export function explainDeliveryError(error: unknown, context: ExplainContext = {}): Explanation {
-  const { detail, mayHaveBeenDelivered } = toFailureDetail(error);
-  const f = factsFrom(detail, mayHaveBeenDelivered, context);
-  return build(classify(f, context), f);
+  const read = toFailureDetail(error);
+  const f = factsFrom(read.detail, read.mayHaveBeenDelivered, context, read.unreadableAttachment);
+  // The engine's error carries each recipient's reply when all were refused; use it unless the caller gave them.
+  const ctx = context.recipientsResults === undefined && read.recipientResults ? { ...context, recipientsResults: read.recipientResults } : context;
+  return build(classify(f, ctx), f);
 }
 
 /**
