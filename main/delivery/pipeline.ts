@@ -17,7 +17,8 @@ import type { MessageDraftInput } from '../../shared/message.js';
 import { toProviderHint } from '../../shared/provider.js';
 import type { NewSendLogEntry } from '../../shared/sendlog.js';
 import { shippedPresets } from '../autoconfig/presets.js';
-import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
+import { networkInterfaces } from 'node:os';
+import { explainDeliveredWithoutSignIn, explainDeliveryError, explainPartialSuccess, isProbablyOffline, type ExplainContext } from '../errors/explain.js';
 import { composeMessage, type ComposeOptions, type ComposedMessage } from '../mime/index.js';
 import {
   SmtpError, isLoopbackHost, isSmtpError, type RecipientResult, type SendOptions, type SendResult, type SessionInfo, type SmtpConnectOptions,
@@ -183,7 +184,10 @@ export function failureOf(err: unknown): Failure {
  * or the app) after the end of the message is explained as "it may have arrived", not as
  * "cancelled" — what matters to them is that the server may have it.
  */
-export function explainFailure(err: unknown, f: Failure, ctx: ExplainContext, opts: { stoppedMeansMayHaveArrived?: boolean } = {}): Explanation {
+export function explainFailure(err: unknown, f: Failure, context: ExplainContext, opts: { stoppedMeansMayHaveArrived?: boolean } = {}): Explanation {
+  // Whether this computer has a network at all is read when the failure happens: a name that
+  // cannot be looked up means "offline", not "misspelt", when no interface is up.
+  const ctx: ExplainContext = isProbablyOffline(networkInterfaces()) ? { ...context, online: false } : context;
   if (opts.stoppedMeansMayHaveArrived && f.mayHaveBeenDelivered && f.detail.cause === 'cancelled') {
     const d = f.detail;
     return explainDeliveryError(new SmtpError({ ...d, cause: 'network', message: `${d.message} (the connection was closed before the server confirmed the message)` }, { mayHaveBeenDelivered: true }), ctx);

@@ -697,8 +697,11 @@ export class SmtpSession {
     const ctx = this.ctx();
     const pipelining = this.caps.pipelining;
     const useBdat = pipelining && this.caps.chunking;
-    // Small bodies are read ahead: they can go in the same write as the envelope.
-    const pre = await prefetch(opts.body, pipelinedBodyLimit);
+    // Small bodies are read ahead: they can go in the same write as the envelope. Nothing is on
+    // the wire yet, so a body that cannot be read is an input error of the data step.
+    const pre = await prefetch(opts.body, pipelinedBodyLimit).catch((e: unknown) => {
+      throw isSmtpError(e) ? e : SmtpError.of('data', 'input', `reading the message body failed: ${e instanceof Error ? e.message : String(e)}`, { context: ctx }, e);
+    });
     let wholeEncoded: Buffer | null = null;
     let size = opts.size;
     if ('whole' in pre) {
