@@ -16,7 +16,7 @@ import { MemorySecretStore } from '../main/testing/memory-secret-store.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
 import { createRepositories } from '../main/store/index.js';
 import { startRecipientServer } from '../main/outbox/testing/recipient-server.js';
-import { seedAccount, until } from './fixtures.js';
+import { describeViolations, seedAccount, seriousAxeViolations, until } from './fixtures.js';
 import { useAppSuite } from './harness.js';
 
 const suite = useAppSuite();
@@ -68,6 +68,8 @@ test('a send-later message that fell due while Postbote was closed: after start-
     await item.getByText('1 attempt', { exact: true }).waitFor();
     assert.equal(srv.messages.length, 1);
     await app.screenshot('outbox-overdue-banner-en-light');
+    const violations = await seriousAxeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
 
     // "Got it": gone from the banner, the toast and the outbox service; a reload does not bring it back.
     await banner.getByRole('button', { name: 'Got it' }).click();
@@ -169,6 +171,8 @@ test('some recipients accepted, one refused for now: the entry says who has it a
     // Bob has it: it cannot go back to the editor.
     assert.equal(await item.getByRole('button', { name: 'Edit' }).count(), 0);
     await app.screenshot('outbox-partly-delivered-en-light');
+    const violations = await seriousAxeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
 
     answers['carol@example.org'] = '250 2.1.5 ok';
     await item.getByRole('button', { name: 'Send now' }).click();

@@ -421,8 +421,9 @@ export class Outbox {
   // Start, stop, crash reconciliation
 
   /**
-   * Reconciles what a crash left behind, sends overdue send-later messages (and says so),
-   * sweeps snapshot debris, then starts the worker.
+   * Reconciles what a crash left behind, sends overdue send-later messages (and says so: the
+   * notices are kept for notices(), as nobody may listen yet), sweeps snapshot debris, then
+   * starts the worker.
    */
   async start(): Promise<{ requeued: string[]; unconfirmed: string[]; overdue: string[]; debris: string[] }> {
     this.stopping = false;

@@ -21,12 +21,16 @@ export const outboxMethods = {
   'outbox.list': method('Entries of the outbox, oldest first.', z.tuple([ListOutboxQuerySchema.optional()]), z.array(OutboxEntrySummarySchema)),
   'outbox.get': method('One outbox entry with its last explanation.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
   'outbox.undo': method(
-    'Take a message back before it goes out (undo window, send later, failed, cancelled): the draft as it was enqueued.',
+    'Take a message back while no server has it (undo window, send later, deferred, failed, cancelled; never once a recipient has it): the draft as it was enqueued.',
     z.tuple([OutboxIdSchema]),
     UndoResultSchema,
   ),
   'outbox.cancel': method('Stop a message, also while it is being sent; it stays in the outbox as cancelled.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
-  'outbox.retryNow': method('Try a deferred, failed or scheduled message now.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
+  'outbox.retryNow': method(
+    'Try a deferred, failed or scheduled message now; after failed or cancelled, to every recipient that does not have it yet.',
+    z.tuple([OutboxIdSchema]),
+    OutboxEntrySummarySchema,
+  ),
   'outbox.delete': method('Remove a finished entry (sent, failed, cancelled) and its attachment copies.', z.tuple([OutboxIdSchema]), z.null()),
   'outbox.markArrived': method('The person confirms that a "may have been sent" message arrived.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
   'outbox.resend': method('Send a "may have been sent" message again, with the same Message-ID.', z.tuple([OutboxIdSchema]), OutboxEntrySummarySchema),
