@@ -65,6 +65,8 @@ export function createOutboxService(deps: OutboxServiceDeps): OutboxServiceHandl
     'outbox.resend': (id) => outbox.resend(id),
     'outbox.warmUp': (accountId) => outbox.warmUp(accountId),
     'outbox.online': async () => outbox.online(),
+    'outbox.notices': async () => outbox.notices(),
+    'outbox.dismissNotice': async (noticeId) => outbox.dismissNotice(noticeId),
     'attachments.stage': (req) => outbox.stage(req),
   };
   return {
