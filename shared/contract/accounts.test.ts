@@ -18,10 +18,10 @@ test('accounts.create refuses invalid fields at the IPC boundary, naming the fie
 
 test('no account result can carry a secret: unknown fields are stripped by the result schema', () => {
   const result = accountMethods['accounts.list'].result.parse([
-    { ...input, id: 'a', isDefault: true, hasSecret: true, createdAt: 1, updatedAt: 1, password: 'leak', secret: 'leak' },
+    { ...input, id: 'a', isDefault: true, hasSecret: true, secretStatus: 'stored', createdAt: 1, updatedAt: 1, password: 'leak', secret: 'leak' },
   ]);
   assert.equal(JSON.stringify(result).includes('leak'), false);
-  const one = accountMethods['accounts.setSecret'].result.parse({ ...input, id: 'a', isDefault: true, hasSecret: true, createdAt: 1, updatedAt: 1, password: 'leak' });
+  const one = accountMethods['accounts.setSecret'].result.parse({ ...input, id: 'a', isDefault: true, hasSecret: true, secretStatus: 'stored', createdAt: 1, updatedAt: 1, password: 'leak' });
   assert.equal('password' in one, false);
 });
 
