@@ -1,7 +1,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n.js';
 
-/** A modal confirmation on the native <dialog>: focus is trapped, Escape cancels. */
+/**
+ * A modal confirmation on the native <dialog>: focus is trapped, Escape cancels, and when it
+ * closes the focus goes back to what opened it (the dialog is unmounted, not just closed, so
+ * the browser's own restoring cannot be relied on), if that is still on the page.
+ */
 export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onCancel }: {
   title: string; children: ReactNode; confirmLabel: string; danger?: boolean; onConfirm(): void; onCancel(): void;
 }) {
@@ -9,8 +13,12 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="confirm-title" onCancel={(e) => { e.preventDefault(); onCancel(); }}>

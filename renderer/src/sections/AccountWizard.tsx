@@ -124,6 +124,10 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
   const [fieldError, setFieldError] = useState<string | null>(null);
 
   const testCard = useRef<HTMLElement>(null);
+  // The form the person submitted is replaced by the review: the keyboard continues at the
+  // provider's name (what was found), not at the top of the page.
+  const reviewHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => { if (phase === 'review') reviewHeading.current?.focus(); }, [phase]);
   // The outcome of the test is what the person waits for: bring it into view.
   useEffect(() => { if (failure) testCard.current?.scrollIntoView({ block: 'end', behavior: 'smooth' }); }, [failure]);
   const provider = result?.provider;
@@ -239,7 +243,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
             {providerInitial(provider?.id ?? provider?.name, address)}
           </span>
           <div>
-            <h2 className="provider__name">{provider ? provider.name : t('wizard.provider.unknown', { domain: address.split('@')[1] ?? '' })}</h2>
+            <h2 className="provider__name" ref={reviewHeading} tabIndex={-1}>{provider ? provider.name : t('wizard.provider.unknown', { domain: address.split('@')[1] ?? '' })}</h2>
             <p className="muted">{address.trim()}</p>
           </div>
           <button type="button" className="btn btn--ghost btn--small provider__back" onClick={() => setPhase('identity')}>{t('wizard.back')}</button>
@@ -310,7 +314,8 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
           </div>
         ) : null}
         <div className="form-actions">
-          <button type="button" className="btn btn--primary" disabled={busy || !settings.host} onClick={() => void testAndSave()}>
+          <button type="button" className="btn btn--primary" aria-disabled={busy || !settings.host || undefined} aria-busy={busy || undefined}
+            onClick={() => { if (!busy && settings.host) void testAndSave(); }}>
             {busy ? <><span className="spinner" aria-hidden="true" />{t('wizard.testing')}</> : failure ? t('wizard.retest') : t('wizard.testAndSave')}
           </button>
         </div>

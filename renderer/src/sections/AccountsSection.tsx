@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Account, AccountPatch } from '../../../shared/account.js';
 import type { SmtpSettings } from '../../../shared/domain.js';
 import type { AppError } from '../../../shared/errors.js';
@@ -28,6 +28,18 @@ export function AccountsSection({ onNavigate }: SectionProps) {
   const [testing, setTesting] = useState<string | null>(null);
   const [status, setStatus] = useState<Record<string, TestOutcome>>({});
 
+  // Where the keyboard focus goes once the element it was on is gone (wizard finished, editor
+  // closed, account deleted): kept until that target is rendered, then moved there once. State,
+  // not a ref: the list may already show (the accounts event came first) when the wizard says it
+  // is done, and the request itself must cause the render that moves the focus.
+  const [focusTarget, setFocusTarget] = useState<'heading' | { edit: string } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!focusTarget) return;
+    const target = focusTarget === 'heading' ? heading.current : document.querySelector<HTMLElement>(`[data-edit-for="${CSS.escape(focusTarget.edit)}"]`);
+    if (target) { target.focus(); setFocusTarget(null); }
+  });
+
   const failText = (failure: unknown) => (failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : t('common.unexpected', { detail: String(failure) }));
 
   async function test(account: Account) {
@@ -46,6 +58,7 @@ export function AccountsSection({ onNavigate }: SectionProps) {
   }
   async function remove(account: Account) {
     setDeleting(null);
+    setFocusTarget('heading');
     try {
       await call('accounts.delete', account.id);
       toasts.show({ tone: 'success', title: t('accounts.deleted', { address: account.address }) });
@@ -62,9 +75,10 @@ export function AccountsSection({ onNavigate }: SectionProps) {
             <h1>{t('wizard.title')}</h1>
             <p>{t('wizard.subtitle')}</p>
           </div>
-          {accounts && accounts.length > 0 ? <button type="button" className="btn btn--ghost" onClick={() => setAdding(false)}>{t('common.cancel')}</button> : null}
+          {accounts && accounts.length > 0 ? <button type="button" className="btn btn--ghost" onClick={() => { setFocusTarget('heading'); setAdding(false); }}>{t('common.cancel')}</button> : null}
         </header>
         <AccountWizard onDone={(created) => {
+          setFocusTarget('heading');
           setAdding(false);
           toasts.show({ tone: 'success', title: t('wizard.saved', { address: created.address }), action: { label: t('wizard.writeFirst'), run: () => onNavigate('compose') } });
         }} />
@@ -75,7 +89,7 @@ export function AccountsSection({ onNavigate }: SectionProps) {
   return (
     <div className="page page--narrow">
       <header className="page__header">
-        <h1>{t('section.accounts.title')}</h1>
+        <h1 ref={heading} tabIndex={-1}>{t('section.accounts.title')}</h1>
         <button type="button" className="btn btn--primary" onClick={() => setAdding(true)}><Icon name="plus" />{t('accounts.add')}</button>
       </header>
       {accounts === null ? <p className="muted" aria-busy="true">{t('common.loading')}</p> : null}
@@ -107,12 +121,12 @@ export function AccountsSection({ onNavigate }: SectionProps) {
             </div>
             <div className="account-card__actions">
               {!a.isDefault ? <button type="button" className="btn btn--small" onClick={() => void call('accounts.setDefault', a.id).catch((f: unknown) => toasts.show({ tone: 'error', title: failText(f) }))}>{t('accounts.makeDefault')}</button> : null}
-              <button type="button" className="btn btn--small" disabled={testing === a.id} onClick={() => void test(a)}>{testing === a.id ? t('accounts.testing') : t('accounts.test')}</button>
-              <button type="button" className="btn btn--small" aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>{t('accounts.edit')}</button>
+              <button type="button" className="btn btn--small" aria-disabled={testing === a.id || undefined} aria-busy={testing === a.id || undefined} onClick={() => { if (testing !== a.id) void test(a); }}>{testing === a.id ? t('accounts.testing') : t('accounts.test')}</button>
+              <button type="button" className="btn btn--small" aria-expanded={editing === a.id} data-edit-for={a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>{t('accounts.edit')}</button>
               <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(a)}><Icon name="trash" size={14} />{t('accounts.delete')}</button>
             </div>
             <TestFailure outcome={status[a.id]} address={a.address} />
-            {editing === a.id ? <AccountEditor account={a} onClose={() => setEditing(null)} /> : null}
+            {editing === a.id ? <AccountEditor account={a} onClose={() => { setFocusTarget({ edit: a.id }); setEditing(null); }} /> : null}
           </li>
         ))}
       </ul>
@@ -154,6 +168,7 @@ function AccountEditor({ account, onClose }: { account: Account; onClose(): void
   const [saving, setSaving] = useState(false);
 
   async function save() {
+    if (saving) return;
     setSaving(true);
     setError(null);
     const patch: AccountPatch = {
@@ -173,7 +188,8 @@ function AccountEditor({ account, onClose }: { account: Account; onClose(): void
     }
   }
   return (
-    <form className="account-editor" onSubmit={(e) => { e.preventDefault(); void save(); }} aria-label={t('accounts.editTitle', { address: account.address })}>
+    <form className="account-editor" onSubmit={(e) => { e.preventDefault(); void save(); }} aria-label={t('accounts.editTitle', { address: account.address })}
+      onKeyDown={(e) => { if (e.key === 'Escape' && !saving) { e.preventDefault(); onClose(); } }}>
       <div className="field">
         <label htmlFor={ids.name}>{t('wizard.name')}</label>
         <input id={ids.name} type="text" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
@@ -192,7 +208,7 @@ function AccountEditor({ account, onClose }: { account: Account; onClose(): void
       {error ? <div className="banner banner--error" role="alert">{error}</div> : null}
       <div className="form-actions">
         <button type="button" className="btn" onClick={onClose}>{t('common.cancel')}</button>
-        <button type="submit" className="btn btn--primary" disabled={saving}>{t('common.save')}</button>
+        <button type="submit" className="btn btn--primary" aria-disabled={saving || undefined} aria-busy={saving || undefined}>{t('common.save')}</button>
       </div>
     </form>
   );

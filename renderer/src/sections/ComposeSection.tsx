@@ -182,6 +182,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   }
 
   async function send(sendAt?: number) {
+    if (sending) return;
     const problem = problems();
     setFormError(problem);
     if (problem || !account) return;
@@ -238,7 +239,11 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const customPassed = customAt !== null && customAt <= Date.now();
   const scheduleCustom = () => { if (customAt !== null && !customPassed) void send(customAt); };
 
-  if (accounts && accounts.length === 0) {
+  // Nothing until the accounts are known: a form shown meanwhile would take the focus (the To
+  // field's autofocus) and, on a first run, vanish under it for the "add an account" card, leaving
+  // the keyboard's place inside a form that is gone.
+  if (accounts === null) return <div className="page page--compose" aria-busy="true" />;
+  if (accounts.length === 0) {
     return (
       <div className="page page--narrow">
         <header className="page__header"><h1>{t('section.compose.title')}</h1></header>
@@ -375,7 +380,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
 
         <div className="compose__footer">
           <div className="send-group">
-            <button type="submit" className="btn btn--primary" disabled={sending} aria-keyshortcuts="Control+Enter Meta+Enter">
+            <button type="submit" className="btn btn--primary" aria-disabled={sending || undefined} aria-busy={sending || undefined} aria-keyshortcuts="Control+Enter Meta+Enter">
               <Icon name="send" />{t('compose.send')}
             </button>
             <button type="button" className="btn btn--primary send-group__more" aria-expanded={showLater} aria-controls={ids.later} aria-label={t('compose.sendLater')} onClick={() => setShowLater((v) => !v)}>

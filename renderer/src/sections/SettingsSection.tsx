@@ -30,22 +30,36 @@ export function secretBackendName(backend: string, platform: string, t: (key: st
 
 export function SettingsSection() {
   const { t } = useI18n();
-  const { settings, updateSettings, info } = useAppState();
+  const { settings: stored, updateSettings, info } = useAppState();
+  // What the person chose and is being saved, shown at once: a control showing the stored value
+  // until the round trip ends would jump back meanwhile, and a second arrow key press in a select
+  // would start from the old value again (Down, Down gave "light", not "dark").
+  const [choosing, setChoosing] = useState<Partial<Settings>>({});
+  const settings: Settings = { ...stored, ...choosing };
   const [error, setError] = useState<string | null>(null);
   const [savedKey, setSavedKey] = useState<string | null>(null);
   const ids = { language: useId(), theme: useId(), undo: useId(), retry: useId(), lookup: useId() };
 
   async function change(patch: Partial<Settings>, key: string) {
     setError(null);
+    setChoosing((c) => ({ ...c, ...patch }));
+    // Only what this change chose is let go afterwards; a later choice for the same setting stays.
+    const settle = () => setChoosing((c) => {
+      const next: Partial<Settings> = { ...c };
+      for (const name of Object.keys(patch) as Array<keyof Settings>) if (next[name] === patch[name]) delete next[name];
+      return next;
+    });
     try {
       await updateSettings(patch);
+      settle();
       setSavedKey(key);
       window.setTimeout(() => setSavedKey((current) => (current === key ? null : current)), 1600);
     } catch (failure) {
+      settle();
       setError(failure instanceof ApiFailure ? t(failure.error.messageKey, failure.error.params) : t('common.unexpected', { detail: String(failure) }));
     }
   }
-  const saved = (key: string) => (savedKey === key ? <span className="saved-badge" role="status">{t('common.saved')}</span> : null);
+  const savedBadge = (key: string) => (savedKey === key ? <span className="saved-badge" role="status">{t('common.saved')}</span> : null);
 
   return (
     <div className="page page--narrow">
@@ -62,7 +76,7 @@ export function SettingsSection() {
             <option value="de">{t('settings.language.de')}</option>
             <option value="en">{t('settings.language.en')}</option>
           </select>
-          {saved('language')}
+          {savedBadge('language')}
         </Row>
         <Row label={t('settings.theme')} htmlFor={ids.theme}>
           <select id={ids.theme} value={settings.theme} onChange={(e) => change({ theme: e.target.value as Settings['theme'] }, 'theme')}>
@@ -70,7 +84,7 @@ export function SettingsSection() {
             <option value="light">{t('settings.theme.light')}</option>
             <option value="dark">{t('settings.theme.dark')}</option>
           </select>
-          {saved('theme')}
+          {savedBadge('theme')}
         </Row>
       </section>
 
@@ -82,14 +96,14 @@ export function SettingsSection() {
             <option value={0}>{t('settings.undoSend.off')}</option>
             {[5, 10, 30].map((n) => <option key={n} value={n}>{t('settings.undoSend.seconds', { n })}</option>)}
           </select>
-          {saved('undo')}
+          {savedBadge('undo')}
         </Row>
         <Row label={t('settings.retry')} hint={t('settings.retry.hint')} htmlFor={ids.retry}>
           <select id={ids.retry} aria-describedby={`${ids.retry}-hint`} value={settings.retryGiveUpHours}
             onChange={(e) => change({ retryGiveUpHours: Number(e.target.value) }, 'retry')}>
             {[1, 6, 12, 24, 48, 72, 168].map((n) => <option key={n} value={n}>{t('settings.retry.hours', { n })}</option>)}
           </select>
-          {saved('retry')}
+          {savedBadge('retry')}
         </Row>
       </section>
 
@@ -98,7 +112,7 @@ export function SettingsSection() {
         <Row label={t('settings.onlineLookup')} hint={t('settings.onlineLookup.hint')} htmlFor={ids.lookup}>
           <input id={ids.lookup} type="checkbox" className="switch" role="switch" aria-describedby={`${ids.lookup}-hint`}
             checked={settings.onlineIspLookup} onChange={(e) => change({ onlineIspLookup: e.target.checked }, 'lookup')} />
-          {saved('lookup')}
+          {savedBadge('lookup')}
         </Row>
         <dl className="facts">
           <dt>{t('settings.dataDir')}</dt>
