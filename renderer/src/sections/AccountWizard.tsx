@@ -10,6 +10,7 @@ import { ExplanationView } from '../components/ExplanationView.js';
 import { Icon } from '../components/Icon.js';
 import { useI18n } from '../i18n.js';
 
+/** Each takes white text at 5:1 or more, in both themes (the mark sets its own text colour). */
 const providerColors = ['#2457c5', '#c2410c', '#15803d', '#7c3aed', '#be123c', '#0e7490'];
 export function providerInitial(providerId: string | undefined, address: string): string {
   const source = providerId ?? address.split('@')[1] ?? address;
@@ -239,7 +240,7 @@ export function AccountWizard({ onDone }: { onDone(account: Account): void }) {
           <li className="done">{t('wizard.step.you')}</li><li aria-current={steps ? undefined : 'step'}>{t('wizard.step.server')}</li><li aria-current={steps ? 'step' : undefined}>{t('wizard.step.test')}</li>
         </ol>
         <div className="provider">
-          <span className="provider-mark provider-mark--large" aria-hidden="true" style={{ background: colorFor(provider?.id ?? address) }}>
+          <span className="provider-mark provider-mark--large" aria-hidden="true" style={{ background: colorFor(provider?.id ?? address), color: '#fff' }}>
             {providerInitial(provider?.id ?? provider?.name, address)}
           </span>
           <div>
