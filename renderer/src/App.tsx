@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo, Section } from '../../shared/contract/app.js';
 import type { Settings, SettingsPatch } from '../../shared/domain.js';
 import { languageFromTag } from '../../shared/i18n/index.js';
@@ -36,10 +36,15 @@ function LiveShell({ section, onNavigate }: { section: Section; onNavigate(s: Se
 
 function Shell({ section, onNavigate, badges }: { section: Section; onNavigate(s: Section): void; badges: Partial<Record<Section, ReactNode>> }) {
   const { t } = useI18n();
-  const { dismissPassing } = useToasts();
+  const { dismissPassing, show } = useToasts();
+  // Account changes that went through but left something to know (e.g. keychain entries behind).
+  useEffect(() => subscribe('accounts.notice', (notice) => { show({ tone: 'warning', title: t(notice.messageKey, notice.params) }); }), [show, t]);
   // A "done" toast from the screen just left would only cover the next one's content.
   useEffect(() => { dismissPassing(); }, [section, dismissPassing]);
   const View = sectionViews[section];
+  // Each screen opens at its top, not where the previous one was scrolled to.
+  const content = useRef<HTMLElement>(null);
+  useLayoutEffect(() => { content.current?.scrollTo({ top: 0 }); }, [section]);
   return (
     <div className="shell">
       <nav className="sidebar" aria-label={t('nav.label')}>
@@ -63,7 +68,7 @@ function Shell({ section, onNavigate, badges }: { section: Section; onNavigate(s
           ))}
         </ul>
       </nav>
-      <main className="content" id="main">
+      <main className="content" id="main" ref={content}>
         <View onNavigate={onNavigate} />
       </main>
     </div>

@@ -113,7 +113,8 @@ export function AccountsSection({ onNavigate }: SectionProps) {
                 ) : null}
               </div>
               <div className="account-card__status">
-                {!a.hasSecret && a.username ? <span className="badge badge--warning"><Icon name="warning" size={14} />{t('accounts.noPassword')}</span>
+                {a.secretStatus === 'unknown' && a.username ? <span className="badge badge--warning" title={t('accounts.keychainUnknown.hint')}><Icon name="warning" size={14} />{t('accounts.keychainUnknown')}</span>
+                  : !a.hasSecret && a.username ? <span className="badge badge--warning"><Icon name="warning" size={14} />{t('accounts.noPassword')}</span>
                   : status[a.id]?.ok === false ? <span className="badge badge--danger"><Icon name="error" size={14} />{t('accounts.status.failed')}</span>
                   : status[a.id]?.ok ? <span className="badge badge--success"><Icon name="check" size={14} />{t('accounts.status.ok')}</span>
                   : <span className="badge"><Icon name="check" size={14} />{t('accounts.status.ready')}</span>}
