@@ -184,3 +184,36 @@ test('some recipients accepted, one refused for now: the entry says who has it a
     await app.close();
   }
 });
+
+test('after Cancel and Delete the keyboard keeps its place in the outbox (focus never falls back to the page)', async (t) => {
+  if (skipUnless(t, suite.ready(), 'Chromium or the built renderer is missing')) return;
+  const app = await suite.open({ locale: 'en-GB' });
+  const { page, services } = app;
+  try {
+    const account = await seedAccount(services);
+    for (const subject of ['First', 'Second']) {
+      await services.outbox.outbox.enqueue({ from: { address: account.address }, to: ['bob@example.org'], subject, text: 'Later.\n' }, { accountId: account.id, sendAt: Date.now() + 3_600_000 });
+    }
+    await page.locator('nav button[data-section="outbox"]').click();
+    const second = page.locator('.outbox-item', { hasText: 'Second' });
+    await second.getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.outbox-item[data-state="cancelled"]', { hasText: 'Second' }).waitFor();
+    await until(async () => (await page.evaluate('document.activeElement?.textContent ?? ""')) === 'Edit', 'focus on the same message\'s first action');
+
+    await page.keyboard.press('Tab'); // Edit → Delete
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Delete');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).focus();
+    await page.keyboard.press('Enter');
+    await until(async () => (await page.locator('.outbox-item', { hasText: 'Second' }).count()) === 0, 'the message is gone');
+    const focused = await until(async () => {
+      const where = await page.evaluate(`(() => { const a = document.activeElement; return a && a !== document.body && a.closest('.outbox-list') ? a.closest('.outbox-item')?.getAttribute('aria-label') ?? 'list' : null; })()`) as string | null;
+      return where;
+    }, 'focus inside the outbox list');
+    assert.equal(focused, 'First', 'the message now in its place has focus');
+  } finally {
+    await app.close();
+  }
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ComposeDraft } from '../../../shared/contract/compose.js';
 import type { RecipientsInput } from '../../../shared/message.js';
 import { ApiFailure, call } from '../api.js';
@@ -45,7 +45,25 @@ export function OutboxSection({ onNavigate }: SectionProps) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => { const timer = window.setInterval(() => setNow(Date.now()), 1000); return () => window.clearInterval(timer); }, []);
 
+  // After an action the button that had focus may be gone (cancel, delete …): keep the person's
+  // place — the same message's first action, else the message now in its place, else the list.
+  const listRef = useRef<HTMLUListElement>(null);
+  const refocus = useRef<{ id: string; index: number } | null>(null);
+  useEffect(() => {
+    const target = refocus.current;
+    const list = listRef.current;
+    if (!target || !list) return;
+    const active = document.activeElement;
+    if (active && list.contains(active)) return; // focus still has its place (it may vanish with a later update)
+    refocus.current = null;
+    if (active && active !== document.body) return; // the person has moved on: do not pull focus back
+    const rows = [...list.querySelectorAll<HTMLElement>(':scope > li')];
+    const row = rows.find((li) => li.dataset.id === target.id) ?? rows[Math.min(target.index, rows.length - 1)];
+    (row?.querySelector<HTMLElement>('.outbox-item__actions button') ?? row ?? list).focus();
+  }, [items]);
+
   async function run(action: Action, item: OutboxItem) {
+    refocus.current = { id: item.id, index: sorted.findIndex((x) => x.id === item.id) };
     try {
       if (action === 'edit') {
         // Undo hands back exactly what was enqueued; it becomes a draft in the editor again.
@@ -94,7 +112,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
           <p>{t('outbox.empty.body')}</p>
         </div>
       ) : null}
-      <ul className="outbox-list" aria-label={t('section.outbox.title')}>
+      <ul className="outbox-list" aria-label={t('section.outbox.title')} ref={listRef} tabIndex={-1}>
         {sorted.map((item) => {
           const p = progress[item.id];
           const tone = stateTone(item.state);
@@ -108,7 +126,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
           // A message some recipients have cannot go back to the editor.
           const actions = actionsFor[item.state].filter((action) => action !== 'edit' || reached.length === 0);
           return (
-            <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={item.subject || t('compose.noSubject')}>
+            <li key={item.id} className="card outbox-item" data-id={item.id} data-state={item.state} tabIndex={-1} aria-label={item.subject || t('compose.noSubject')}>
               <div className="outbox-item__head">
                 <span className={`badge badge--${tone}`} data-testid="outbox-state">{t(`state.${item.state}`)}</span>
                 {item.overdue && !finished.has(item.state) ? <span className="badge badge--warning" data-testid="outbox-overdue">{t('outbox.overdue.badge')}</span> : null}
