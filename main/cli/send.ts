@@ -249,7 +249,10 @@ export async function resolveTarget(ctx: Ctx, v: ConnectionValues, opts: { needD
     const settings = smtpSettingsOf(account);
     const provider = providerHintOf(account.providerId, account.host);
     return {
-      target: { settings, accountId: account.id, ...(credentials ? { credentials } : {}), ...(provider ? { provider } : {}) },
+      target: {
+        settings, accountId: account.id, ...(credentials ? { credentials } : {}), ...(provider ? { provider } : {}),
+        ...(account.learnt ? { knownSmtpUtf8: account.learnt.smtpUtf8 } : {}),
+      },
       account, data, stdinUsed: false,
     };
   }

@@ -30,6 +30,11 @@ export interface DeliveryTarget {
   provider?: ProviderHint;
   /** Extra engine options: timeouts, client name, servername. */
   connect?: Partial<SmtpConnectOptions>;
+  /**
+   * What the account's last connection test learnt about the server's SMTPUTF8 (absent: not
+   * known). When it is known to be missing, a message that needs it is refused before connecting.
+   */
+  knownSmtpUtf8?: boolean;
 }
 
 /** What to send: a draft the composer builds, or a finished RFC 5322 message (sendmail mode). */
@@ -136,7 +141,7 @@ export async function deliverNow(target: DeliveryTarget, message: DeliveryMessag
   const idDomain = message.kind === 'draft' && message.messageIdDomain ? { messageIdDomain: message.messageIdDomain } : {};
   if (message.kind === 'draft') {
     try {
-      composed = await composeMessage(message.draft, { eightBitMime: false, smtpUtf8: true, now: date, ...idDomain });
+      composed = await composeMessage(message.draft, { eightBitMime: false, smtpUtf8: target.knownSmtpUtf8 ?? true, now: date, ...idDomain });
       envelope = composed.envelope;
       subject = composed.headers.subject;
       messageId = composed.messageId;

@@ -285,3 +285,23 @@ describe('outbox: words', () => {
     }
   });
 });
+
+test('an address that needs SMTPUTF8 is refused before connecting when the last connection test found the server without it', async (t) => {
+  const srv = await startTestSmtpServer({ authOptional: true });
+  t.after(() => srv.close());
+  const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
+  h.repos.accounts.recordCapabilities(h.accountId, { eightBitMime: true, smtpUtf8: false, testedAt: Date.now() });
+  await assert.rejects(ob.enqueue(draft('utf8-local', ['jörg@example.test']), { accountId: h.accountId }), (e: unknown) => {
+    const err = e as { appError?: { kind: string; params?: Record<string, unknown> } };
+    assert.equal(err.appError?.kind, 'compose.smtpUtf8Required');
+    assert.equal(err.appError?.params?.address, 'jörg@example.test');
+    return true;
+  });
+  assert.equal(h.repos.outbox.list().length, 0, 'nothing entered the queue');
+  assert.equal(srv.connections, 0, 'refused before connecting');
+
+  // Where the server is known to offer it, or nothing is known yet, the message is queued.
+  h.repos.accounts.recordCapabilities(h.accountId, { eightBitMime: true, smtpUtf8: true, testedAt: Date.now() });
+  const queued = await ob.enqueue(draft('utf8-ok', ['jörg@example.test']), { accountId: h.accountId });
+  assert.notEqual(queued.state, 'failed');
+});

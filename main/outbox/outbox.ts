@@ -249,8 +249,11 @@ export class Outbox {
         inlineImages: draft.inlineImages.map((a, i) => ({ ...a, path: snap[n + i] ?? a.path, name: a.name ?? basenameOf(a.path) })),
       };
       const date = sendAt ?? now;
-      // Checked now (addresses, headers, attachments) so a bad draft never enters the queue.
-      const composed = await composeMessage(sending, { eightBitMime: false, smtpUtf8: true, now: new Date(date), boundarySeed: id });
+      // Checked now (addresses, headers, attachments) so a bad draft never enters the queue. An
+      // address that needs SMTPUTF8 is refused here, before any connection, when the account's
+      // last connection test found that its server does not offer it.
+      const smtpUtf8 = account.learnt?.smtpUtf8 ?? true;
+      const composed = await composeMessage(sending, { eightBitMime: false, smtpUtf8, now: new Date(date), boundarySeed: id });
       const undo = this.d.settings().undoSendSeconds;
       const state: OutboxState = sendAt !== null ? 'scheduled' : undo > 0 ? 'waiting' : 'queued';
       const payload: Payload = {
