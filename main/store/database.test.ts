@@ -108,17 +108,7 @@ test('a file that is not a database is moved aside, never overwritten, and a ret
 
 test('a database with damaged pages is detected by the integrity check and set aside', (t) => {
   const dir = tempDataDir(t);
-  const db = openDatabase(dir);
-  const log = createSendLogRepository(db);
-  for (let i = 0; i < 400; i += 1) log.append({ time: i, envelopeFrom: 'a@example.org', recipients: [`r${i}@example.org`], subject: `subject ${i}`.repeat(5), status: 'sent' });
-  db.sql.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-  db.close();
-  const file = join(dir, DATABASE_FILE);
-  const size = statSync(file).size;
-  const fd = openSync(file, 'r+');
-  // Scribble over the middle of the file (b-tree pages), leaving the header intact.
-  writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
-  closeSync(fd);
+  const file = damagedDatabase(dir);
   const damagedBytes = readFileSync(file);
   const err = expectStoreError(() => openDatabase(dir), 'storage.damaged');
   const movedTo = String(err.appError.params?.movedTo);
@@ -127,7 +117,7 @@ test('a database with damaged pages is detected by the integrity check and set a
   assert.equal(readdirSync(dir).filter((f) => f.includes('.damaged-') && !f.endsWith('-wal') && !f.endsWith('-shm')).length, 1);
 });
 
-/** A send log of 400 entries, checkpointed, with 8 KiB of b-tree pages scribbled over. */
+/** A send log of 400 entries, checkpointed, with 8 KiB of b-tree pages in the middle scribbled over (the header stays intact). */
 function damagedDatabase(dir: string): string {
   const db = openDatabase(dir);
   const log = createSendLogRepository(db);
