@@ -9,7 +9,7 @@ import { ESLint } from 'eslint';
 const eslint = new ESLint();
 async function restrictedImportErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
 test('main/ may not import electron', async () => {
@@ -36,4 +36,25 @@ test('shared/ may import neither Node, Electron nor React', async () => {
 
 test('app/ is the one place that may import electron', async () => {
   assert.deepEqual(await restrictedImportErrors('app/deliberate.ts', "import { app } from 'electron';\nexport const x = app;\n"), []);
+});
+
+test('the boundaries also hold for every Node built-in, for code climbing into another folder, and for dynamic imports', async () => {
+  for (const mod of ['vm', 'readline', 'node:sqlite', 'fs/promises', 'dgram']) {
+    assert.equal((await restrictedImportErrors('renderer/src/deliberate.tsx', `import * as m from '${mod}';\nexport const x = m;\n`)).length, 1, `renderer: ${mod}`);
+    assert.equal((await restrictedImportErrors('shared/deliberate.ts', `import * as m from '${mod}';\nexport const x = m;\n`)).length, 1, `shared: ${mod}`);
+  }
+  for (const [file, spec] of [
+    ['renderer/src/deliberate.tsx', '../../main/store/index.js'],
+    ['renderer/src/components/deliberate.tsx', '../../../app/main.js'],
+    ['shared/deliberate.ts', '../main/services/index.js'],
+    ['shared/contract/deliberate.ts', '../../renderer/src/api.js'],
+    ['main/smtp/deliberate.ts', '../../app/ipc.js'],
+  ] as const) {
+    assert.equal((await restrictedImportErrors(file, `import * as m from '${spec}';\nexport const x = m;\n`)).length, 1, `${file} → ${spec}`);
+  }
+  assert.equal((await restrictedImportErrors('main/smtp/deliberate.ts', "export const load = () => import('electron');\n")).length, 1, 'import(electron)');
+  assert.equal((await restrictedImportErrors('main/smtp/deliberate.ts', "export const e = require('electron');\n")).length, 1, 'require(electron)');
+  // Imports inside one's own folder stay allowed.
+  assert.deepEqual(await restrictedImportErrors('renderer/src/sections/fine.tsx', "import { call } from '../api.js';\nexport const x = call;\n"), []);
+  assert.deepEqual(await restrictedImportErrors('main/cli/fine.ts', "import { x as y } from '../smtp/index.js';\nexport const x = y;\n"), []);
 });
