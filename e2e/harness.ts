@@ -56,6 +56,8 @@ export interface AppPage {
   context: BrowserContext;
   services: Services;
   dataDir: string;
+  /** Uncaught page errors and console errors (CSP violations among them) seen so far. */
+  pageErrors: readonly string[];
   /** Reload the page (the services and their data stay). */
   reload(): Promise<void>;
   screenshot(name: string): Promise<string>;
@@ -112,7 +114,7 @@ export async function openApp(browser: Browser, appUrl: string, options: OpenApp
   await page.goto(appUrl);
   await page.locator('.shell').waitFor({ timeout: 15000 });
   return {
-    page, context, services, dataDir,
+    page, context, services, dataDir, pageErrors,
     async reload() {
       await page.reload();
       await page.locator('.shell').waitFor({ timeout: 15000 });
@@ -154,15 +156,22 @@ export function useAppSuite(): AppSuite {
     browser = await launchChromium();
     console.log(`screenshots: ${screenshotDir}`);
   });
+  const opened: AppPage[] = [];
   after(async () => {
     await browser?.close();
     await server?.close();
+    // A page that logged an error (an exception, a CSP violation, a failed load) fails the file,
+    // even when each test's own assertions passed.
+    const errors = opened.flatMap((app) => app.pageErrors);
+    if (errors.length > 0) throw new Error(`the page logged ${errors.length} error(s):\n${errors.join('\n')}`);
   });
   return {
     ready,
-    open: (options) => {
+    open: async (options) => {
       if (!browser || !server) throw new Error('the browser suite did not start (Chromium or the built renderer is missing)');
-      return openApp(browser, server.url, options);
+      const app = await openApp(browser, server.url, options);
+      opened.push(app);
+      return app;
     },
   };
 }
