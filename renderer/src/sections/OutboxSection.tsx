@@ -16,7 +16,7 @@ const actionsFor: Record<OutboxState, Action[]> = {
   scheduled: ['retryNow', 'edit', 'cancel'],
   waiting: ['retryNow', 'cancel'],
   queued: ['cancel'],
-  sending: [],
+  sending: ['cancel'],
   deferred: ['retryNow', 'edit', 'cancel'],
   failed: ['retryNow', 'edit', 'delete'],
   unconfirmed: ['markArrived', 'resend', 'delete'],
