@@ -71,7 +71,14 @@ export const ImportanceSchema = z.enum(['high', 'normal', 'low']);
 export type Importance = z.infer<typeof ImportanceSchema>;
 
 export const MessageDraftSchema = z.object({
+  /** The sender as it goes out: From, and (its address) the envelope's MAIL FROM. */
   from: MailboxInputSchema,
+  /**
+   * Which identity of the account `from` was taken from (absent: the account's own). The
+   * compose screen resolves it into `from` and `replyTo` (see shared/sender.ts); it stays
+   * with the message so one taken back from the outbox reopens with the same sender.
+   */
+  identityId: z.string().min(1).max(64).optional(),
   to: RecipientsInputSchema.default([]),
   cc: RecipientsInputSchema.default([]),
   bcc: RecipientsInputSchema.default([]),

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DATABASE_FILE, migrate, openDatabase } from './database.js';
 import { isStoreError, StoreError } from './errors.js';
 import { latestVersion, migrations } from './migrations.js';
+import { createAccountRepository } from './accounts.js';
 import { createSendLogRepository } from './sendlog.js';
 import { runChild, tempDataDir, tsNodeArgs } from './test-support.js';
 import { skipUnless } from '../testing/environment.js';
@@ -65,7 +66,7 @@ for (const step of migrations) {
          VALUES (1, 'a@example.org', '["kunde@example.com"]', 'kunde@example.com', 'Rechnung März', 'failed', 'mailbox unavailable')`,
       ).run();
     }
-    if (step.version === 3) {
+    if (step.version === 3 || step.version === 4) {
       old.prepare(
         `INSERT INTO accounts (id, display_name, address, host, port, security, created_at, updated_at)
          VALUES ('a1', 'Anna', 'anna@example.org', 'smtp.example.org', 587, 'starttls', 1, 1)`,
@@ -84,10 +85,51 @@ for (const step of migrations) {
       const row = old.prepare('SELECT address, size_limit, eight_bit_mime, smtp_utf8, tested_at FROM accounts WHERE id = ?').get('a1');
       assert.deepEqual({ ...row }, { address: 'anna@example.org', size_limit: null, eight_bit_mime: null, smtp_utf8: null, tested_at: null });
     }
+    if (step.version === 4) {
+      // An account from before keeps its own sender and has no further identities yet …
+      assert.equal(old.prepare('SELECT display_name FROM accounts WHERE id = ?').get('a1')?.display_name, 'Anna');
+      assert.equal(Number(old.prepare('SELECT count(*) AS n FROM account_identities').get()?.n), 0);
+      // … can get one, not twice the same (address and name, ignoring ASCII case), and loses them with the account.
+      const add = old.prepare(`INSERT INTO account_identities (id, account_id, name, address, created_at, updated_at) VALUES (?, 'a1', ?, ?, 2, 2)`);
+      add.run('i1', 'Anna (Support)', 'support@example.org');
+      add.run('i2', 'Anna', 'support@example.org');
+      assert.throws(() => add.run('i3', 'anna (support)', 'Support@Example.org'), /UNIQUE/);
+      assert.throws(() => old.prepare(
+        `INSERT INTO account_identities (id, account_id, name, address, created_at, updated_at) VALUES ('i4', 'gone', 'N', 'n@example.org', 2, 2)`).run(), /FOREIGN KEY/);
+      old.prepare('DELETE FROM accounts WHERE id = ?').run('a1');
+      assert.equal(Number(old.prepare('SELECT count(*) AS n FROM account_identities').get()?.n), 0, 'ON DELETE CASCADE');
+    }
     fresh.close();
     old.close();
   });
 }
+
+test('a version 3 data folder with accounts opens migrated: each account keeps its own sender and can get identities', (t) => {
+  const dir = tempDataDir(t);
+  const raw = new DatabaseSync(join(dir, DATABASE_FILE));
+  migrate(raw, migrations.filter((m) => m.version <= 3), 'v3');
+  const account = raw.prepare(
+    `INSERT INTO accounts (id, display_name, address, host, port, security, signature, is_default, created_at, updated_at)
+     VALUES (?, ?, ?, 'smtp.example.org', 587, 'starttls', ?, ?, ?, 1)`,
+  );
+  account.run('a1', 'Anna', 'anna@example.org', '-- \nAnna', 1, 1);
+  account.run('a2', 'Ben', 'ben@example.org', null, 0, 2);
+  raw.close();
+
+  const db = openDatabase(dir);
+  t.after(() => db.close());
+  assert.equal(db.schemaVersion(), latestVersion());
+  const accounts = createAccountRepository(db, () => 5);
+  assert.deepEqual(accounts.list().map((a) => [a.id, a.address, a.signature, a.identities]), [
+    ['a1', 'anna@example.org', '-- \nAnna', []],
+    ['a2', 'ben@example.org', undefined, []],
+  ]);
+  const withAlias = accounts.addIdentity('a1', { name: 'Anna (Vertrieb)', address: 'vertrieb@example.org', replyTo: 'team@example.org' });
+  assert.deepEqual(withAlias.identities.map(({ id: _id, ...rest }) => rest), [{ name: 'Anna (Vertrieb)', address: 'vertrieb@example.org', replyTo: 'team@example.org' }]);
+  assert.equal(withAlias.address, 'anna@example.org', 'the account\'s own sender is unchanged');
+  assert.equal(withAlias.updatedAt, 5);
+  assert.deepEqual(accounts.get('a2')?.identities, []);
+});
 
 test('a file that is not a database is moved aside, never overwritten, and a retry starts empty', (t) => {
   const dir = tempDataDir(t);
@@ -117,16 +159,24 @@ test('a database with damaged pages is detected by the integrity check and set a
   assert.equal(readdirSync(dir).filter((f) => f.includes('.damaged-') && !f.endsWith('-wal') && !f.endsWith('-shm')).length, 1);
 });
 
-/** A send log of 400 entries, checkpointed, with 8 KiB of b-tree pages in the middle scribbled over (the header stays intact). */
+/**
+ * A send log of 400 entries, checkpointed, with 8 KiB scribbled over from the middle one of
+ * the send log's own leaf pages (the header stays intact). Found by page number, not by the
+ * file's middle: where that falls depends on every table the schema has.
+ */
 function damagedDatabase(dir: string): string {
   const db = openDatabase(dir);
   const log = createSendLogRepository(db);
   for (let i = 0; i < 400; i += 1) log.append({ time: i, envelopeFrom: 'a@example.org', recipients: [`r${i}@example.org`], subject: `subject ${i}`.repeat(5), status: 'sent' });
   db.sql.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const pageSize = Number(db.sql.prepare('PRAGMA page_size').get()?.page_size);
+  const leaves = db.sql.prepare("SELECT pageno FROM dbstat WHERE name = 'send_log' AND pagetype = 'leaf' ORDER BY pageno").all().map((r) => Number(r.pageno));
   db.close();
+  const page = leaves[Math.floor(leaves.length / 2)];
+  assert.ok(page !== undefined && leaves.length > 4, `the send log fills several pages (${leaves.length})`);
   const file = join(dir, DATABASE_FILE);
   const fd = openSync(file, 'r+');
-  writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(statSync(file).size / 2 / 4096) * 4096);
+  writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, (page - 1) * pageSize);
   closeSync(fd);
   return file;
 }

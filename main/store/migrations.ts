@@ -149,6 +149,28 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE accounts ADD COLUMN tested_at INTEGER;
       `),
   },
+  {
+    version: 4,
+    name: 'sender identities (aliases) of an account',
+    // Accounts from version 3 keep their own name and address as their only (default) sender.
+    // The unique index backs up the store's check that no two senders of an account share name
+    // and address (lower() folds ASCII only; the store compares Unicode case-insensitively).
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE account_identities (
+          id TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          address TEXT NOT NULL,
+          reply_to TEXT,
+          signature TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX account_identities_account ON account_identities(account_id, created_at);
+        CREATE UNIQUE INDEX account_identities_sender ON account_identities(account_id, lower(address), lower(name));
+      `),
+  },
 ];
 
 export const latestVersion = (list: readonly Migration[] = migrations): number => list.at(-1)?.version ?? 0;

@@ -6,6 +6,7 @@ import { createRepositories, type Repositories } from './index.js';
 import { tempDataDir } from './test-support.js';
 import type { TestContext } from 'node:test';
 import { sendLogCursorOf } from '../../shared/sendlog.js';
+import { MAX_IDENTITIES_PER_ACCOUNT } from '../../shared/account.js';
 
 const validAccount = {
   displayName: 'Erika Mustermann',
@@ -150,6 +151,111 @@ test('accounts: a deleted account stays on the keychain to-do list until its sec
   repos.accounts.secretsRemoved('never-listed');
   assert.deepEqual(repos.accounts.secretsToRemove(), []);
   assert.equal(repos.settings.get('keychain.secretsToRemove'), undefined, 'an empty list leaves no row');
+});
+
+test('identities: added, listed with their account in order, edited (null clears), removed; the account\'s updatedAt follows', (t) => {
+  const { repos, clock } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const b = repos.accounts.create({ ...validAccount, address: 'info@example.de' });
+  clock.now += 10;
+  const withSales = repos.accounts.addIdentity(a.id, { name: '  Erika (Vertrieb) ', address: ' vertrieb@example.de ', replyTo: 'team@example.de', signature: 'Vertrieb\nBeispiel GmbH' });
+  const sales = withSales.identities[0];
+  assert.ok(sales);
+  assert.deepEqual({ ...sales, id: 'x' }, { id: 'x', name: 'Erika (Vertrieb)', address: 'vertrieb@example.de', replyTo: 'team@example.de', signature: 'Vertrieb\nBeispiel GmbH' }, 'trimmed as typed');
+  assert.equal(withSales.updatedAt, clock.now);
+  clock.now += 10;
+  // The same address under another name is another sender (e.g. a shared mailbox used with two names).
+  repos.accounts.addIdentity(a.id, { name: 'Support', address: 'vertrieb@example.de', replyTo: '', signature: '   ' });
+  repos.accounts.addIdentity(b.id, { name: 'Erika (Vertrieb)', address: 'vertrieb@example.de' });
+  const listed = repos.accounts.list();
+  assert.deepEqual(listed.map((x) => x.identities.map((i) => `${i.name} <${i.address}>`)), [
+    ['Erika (Vertrieb) <vertrieb@example.de>', 'Support <vertrieb@example.de>'],
+    ['Erika (Vertrieb) <vertrieb@example.de>'],
+  ], 'each account its own, in the order they were added; the same sender on another account is allowed');
+  const support = listed[0]?.identities[1];
+  assert.equal(support?.replyTo, undefined, 'an empty reply-to is none');
+  assert.equal(support?.signature, undefined, 'a blank signature is none: the account\'s is used');
+
+  clock.now += 10;
+  const edited = repos.accounts.updateIdentity(a.id, sales.id, { name: 'Erika Mustermann (Vertrieb)', replyTo: null });
+  assert.deepEqual(edited.identities.find((i) => i.id === sales.id), { id: sales.id, name: 'Erika Mustermann (Vertrieb)', address: 'vertrieb@example.de', signature: 'Vertrieb\nBeispiel GmbH' });
+  assert.equal(edited.updatedAt, clock.now);
+  assert.equal(repos.accounts.updateIdentity(a.id, sales.id, { signature: null }).identities[0]?.signature, undefined);
+  // Editing the account keeps its identities.
+  assert.equal(repos.accounts.update(a.id, { port: 465, security: 'tls' }).identities.length, 2);
+
+  const removed = repos.accounts.removeIdentity(a.id, sales.id);
+  assert.deepEqual(removed.identities.map((i) => i.name), ['Support']);
+  assert.equal(kindOf(() => repos.accounts.removeIdentity(a.id, sales.id)).kind, 'identity.notFound');
+  // Another account's identity is not this account's to change.
+  const foreign = repos.accounts.require(b.id).identities[0]?.id ?? '';
+  assert.equal(kindOf(() => repos.accounts.removeIdentity(a.id, foreign)).kind, 'identity.notFound');
+  assert.equal(kindOf(() => repos.accounts.updateIdentity(a.id, foreign, { name: 'x' })).kind, 'identity.notFound');
+  assert.equal(repos.accounts.require(b.id).identities.length, 1);
+  assert.equal(kindOf(() => repos.accounts.addIdentity('nope', { name: 'N', address: 'n@example.de' })).kind, 'account.notFound');
+
+  // Identities go with their account.
+  repos.accounts.delete(a.id);
+  assert.deepEqual(repos.accounts.list().flatMap((x) => x.identities.map((i) => i.name)), ['Erika (Vertrieb)'], 'only the other account\'s is left');
+});
+
+test('identities: invalid values are refused naming the field, duplicates within an account too, and nothing is written', (t) => {
+  const { repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ name: 'E', address: '' }, 'identity.addressMissing', 'address'],
+    [{ name: 'E', address: '   ' }, 'identity.addressMissing', 'address'],
+    [{ name: 'E', address: 'vertrieb.example.de' }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: 'vertrieb@' }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: 'a b@example.de' }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: 'x@example.de\r\nBcc: y@evil.test' }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: 'E <e@example.de>' }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: `${'a'.repeat(250)}@example.de` }, 'identity.addressInvalid', 'address'],
+    [{ name: 'E', address: 'e@example.de', replyTo: 'team@' }, 'identity.replyToInvalid', 'replyTo'],
+    [{ name: 'E', address: 'e@example.de', replyTo: 'team@example.de\nBcc: y@evil.test' }, 'identity.replyToInvalid', 'replyTo'],
+    [{ name: 'Erika\r\nBcc: x@evil.test', address: 'e@example.de' }, 'identity.nameLineBreak', 'name'],
+    [{ name: 'E'.repeat(201), address: 'e@example.de' }, 'identity.nameTooLong', 'name'],
+    [{ name: 'E', address: 'e@example.de', signature: 's'.repeat(20_001) }, 'identity.signatureTooLong', 'signature'],
+    // The account's own sender, in other case and with spaces around it.
+    [{ name: ' erika mustermann ', address: 'ERIKA@example.de' }, 'identity.duplicate', 'address'],
+  ];
+  for (const [input, kind, field] of cases) {
+    const e = kindOf(() => repos.accounts.addIdentity(a.id, input));
+    assert.equal(e.kind, kind, JSON.stringify(input));
+    assert.equal(e.params.field, field, JSON.stringify(input));
+  }
+  // Not even the shape: no unknown fields, no wrong types (the contract refuses these first).
+  assert.equal(kindOf(() => repos.accounts.addIdentity(a.id, { name: 'E', address: 'e@example.de', password: 'x' })).kind, 'account.invalid');
+  assert.equal(kindOf(() => repos.accounts.addIdentity(a.id, { name: 5, address: 'e@example.de' })).kind, 'account.invalid');
+  assert.deepEqual(repos.accounts.require(a.id).identities, [], 'nothing was written');
+
+  const first = repos.accounts.addIdentity(a.id, { name: 'Vertrieb', address: 'vertrieb@example.de' }).identities[0];
+  const second = repos.accounts.addIdentity(a.id, { name: 'Support', address: 'support@example.de' }).identities[1];
+  assert.ok(first && second);
+  const dup = kindOf(() => repos.accounts.addIdentity(a.id, { name: 'VERTRIEB', address: 'Vertrieb@Example.de' }));
+  assert.equal(dup.kind, 'identity.duplicate');
+  assert.equal(dup.params.sender, 'VERTRIEB <Vertrieb@Example.de>', 'the text names the sender as typed');
+  // An edit may not make one identity the same as another, or as the account's own …
+  assert.equal(kindOf(() => repos.accounts.updateIdentity(a.id, second.id, { name: 'Vertrieb', address: 'vertrieb@example.de' })).kind, 'identity.duplicate');
+  assert.equal(kindOf(() => repos.accounts.updateIdentity(a.id, second.id, { name: 'Erika Mustermann', address: 'erika@example.de' })).kind, 'identity.duplicate');
+  assert.equal(kindOf(() => repos.accounts.updateIdentity(a.id, second.id, { address: 'nope' })).params.field, 'address');
+  // … but keeping its own name and address is no clash with itself.
+  assert.equal(repos.accounts.updateIdentity(a.id, second.id, { name: 'Support', signature: 'Ihr Support' }).identities[1]?.signature, 'Ihr Support');
+  // Nor may the account's own sender become one of its identities.
+  const clash = kindOf(() => repos.accounts.update(a.id, { displayName: 'Support', address: 'support@example.de' }));
+  assert.equal(clash.kind, 'identity.duplicate');
+  assert.equal(repos.accounts.require(a.id).address, 'erika@example.de');
+  assert.deepEqual(repos.accounts.require(a.id).identities.map((i) => i.address), ['vertrieb@example.de', 'support@example.de']);
+});
+
+test('identities: an account has at most MAX_IDENTITIES_PER_ACCOUNT', (t) => {
+  const { repos } = setup(t);
+  const a = repos.accounts.create(validAccount);
+  for (let i = 0; i < MAX_IDENTITIES_PER_ACCOUNT; i++) repos.accounts.addIdentity(a.id, { name: `Alias ${i}`, address: `alias${i}@example.de` });
+  const e = kindOf(() => repos.accounts.addIdentity(a.id, { name: 'One more', address: 'more@example.de' }));
+  assert.equal(e.kind, 'identity.tooMany');
+  assert.equal(e.params.max, MAX_IDENTITIES_PER_ACCOUNT);
+  assert.equal(repos.accounts.require(a.id).identities.length, MAX_IDENTITIES_PER_ACCOUNT);
 });
 
 test('outbox: legal transitions with patches; racing and illegal moves are refused', (t) => {

@@ -33,6 +33,16 @@ export const storeDe: Record<string, string> = {
     'Es gibt kein Passwort, um sich als {username} anzumelden: Für dieses Konto ist keines im Schlüsselbund gespeichert, und es wurde keines eingegeben. Geben Sie das Passwort ein und testen Sie erneut.',
   'store.keychain.secretsNotRemoved':
     'Das Konto {address} wurde gelöscht, aber sein Passwort konnte nicht aus dem Schlüsselbund entfernt werden ({reason}). Postbote entfernt es, sobald der Schlüsselbund wieder verfügbar ist; bis dahin bleibt es dort verschlossen und wird für nichts verwendet.',
+  'store.identity.nameTooLong': 'Der Absendername ist zu lang: höchstens {max} Zeichen.',
+  'store.identity.nameLineBreak': 'Der Absendername muss in eine Zeile passen: Entfernen Sie den Zeilenumbruch.',
+  'store.identity.addressMissing': 'Geben Sie die E-Mail-Adresse ein, von der diese Identität sendet.',
+  'store.identity.addressInvalid': '„{address}“ ist keine gültige E-Mail-Adresse. Eine Adresse braucht einen Namen, ein @-Zeichen und eine Domain, etwa anna@example.de.',
+  'store.identity.replyToInvalid': 'Die Antwortadresse „{address}“ ist keine gültige E-Mail-Adresse. Korrigieren Sie sie, oder lassen Sie das Feld leer, damit Antworten an die Absenderadresse gehen.',
+  'store.identity.signatureTooLong': 'Die Signatur ist zu lang: höchstens {max} Zeichen.',
+  'store.identity.duplicate':
+    'Dieses Konto hat den Absender {sender} schon. Geben Sie dieser Identität einen anderen Namen oder eine andere Adresse, damit sich beide in der Absenderliste unterscheiden lassen.',
+  'store.identity.notFound': 'Diese Identität gibt es nicht mehr. Vielleicht wurde sie in einem anderen Fenster entfernt.',
+  'store.identity.tooMany': 'Ein Konto kann höchstens {max} Identitäten haben. Entfernen Sie eine, die Sie nicht mehr verwenden, und fügen Sie dann die neue hinzu.',
   'store.outbox.notFound': 'Diese Nachricht ist nicht mehr im Postausgang.',
   'store.outbox.transitionRefused':
     'Diese Nachricht konnte nicht geändert werden: Sie ist jetzt „{state}“ (gewünscht: „{to}“). Vermutlich hat ein anderes Fenster oder ein anderer Vorgang sie schon bearbeitet.',

@@ -31,6 +31,16 @@ export const storeEn: Record<string, string> = {
     'There is no password to sign in as {username}: none is stored in the keychain for this account, and none was typed. Enter the password, then test again.',
   'store.keychain.secretsNotRemoved':
     'The account {address} was deleted, but its password could not be removed from the keychain ({reason}). Postbote removes it the next time the keychain is available; until then it stays locked in the keychain and is used for nothing.',
+  'store.identity.nameTooLong': 'The sender name is too long: at most {max} characters.',
+  'store.identity.nameLineBreak': 'The sender name must fit on one line: remove the line break.',
+  'store.identity.addressMissing': 'Enter the e-mail address this identity sends from.',
+  'store.identity.addressInvalid': '“{address}” is not a valid e-mail address. An address needs a name, an @ sign and a domain, like anna@example.de.',
+  'store.identity.replyToInvalid': 'The reply-to address “{address}” is not a valid e-mail address. Correct it, or leave the field empty so that replies go to the sender address.',
+  'store.identity.signatureTooLong': 'The signature is too long: at most {max} characters.',
+  'store.identity.duplicate':
+    'This account already has the sender {sender}. Give this identity another name or address, so that the two can be told apart in the From list.',
+  'store.identity.notFound': 'This identity no longer exists. It may have been removed in another window.',
+  'store.identity.tooMany': 'An account can have at most {max} identities. Remove one you no longer use, then add the new one.',
   'store.outbox.notFound': 'This message is no longer in the outbox.',
   'store.outbox.transitionRefused':
     'This message could not be changed: it is now "{state}" (requested: "{to}"). Another window or process may have handled it already.',
