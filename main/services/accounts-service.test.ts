@@ -5,11 +5,13 @@ import type { AppError } from '../../shared/errors.js';
 import { openDatabase } from '../store/database.js';
 import { tempDataDir } from '../store/test-support.js';
 import { providerHintOf as providerHintFor } from '../delivery/pipeline.js';
-import type { Account, SecretKind } from '../../shared/account.js';
+import { checkIdentity, type Account, type IdentityProblem, type SecretKind } from '../../shared/account.js';
+import { translate } from '../../shared/i18n/index.js';
+import { createDispatcher } from '../ipc/dispatcher.js';
 import { createRepositories } from '../store/index.js';
 import { isStoreError, storeError } from '../store/errors.js';
 import { createAccountsService, type AccountsNotice, type AccountWithStatus, type TestConnection } from './accounts-service.js';
-import { engineConnectionTest } from './index.js';
+import { createServices, engineConnectionTest } from './index.js';
 
 
 const wrongPassword: AppError = {
@@ -253,4 +255,101 @@ test('with no password stored or typed, the test says so instead of signing in w
   // The real engine test refuses the same way, without touching the network.
   const direct = await kindOf(engineConnectionTest({ host: '192.0.2.1', port: 465, security: 'tls', username: 'anna' }, undefined));
   assert.equal(direct.kind, 'account.passwordMissing');
+});
+
+test('identities over the service: added, edited and removed with accounts.changed each time; refusals are store.identity.* errors', async (t) => {
+  const { service, changes } = setup(t, async () => ({ ok: true }));
+  const account = await service['accounts.create'](gmail, 'pw');
+  const before = changes.length;
+  const added = await service['accounts.addIdentity'](account.id, { name: 'Anna (Verein)', address: 'kasse@verein.example', replyTo: 'vorstand@verein.example', signature: 'Kassenwartin' });
+  assert.equal(added.hasSecret, true, 'the account comes back with its keychain status');
+  assert.equal(added.secretStatus, 'stored');
+  const [identity] = added.identities ?? [];
+  assert.ok(identity);
+  assert.deepEqual({ ...identity, id: '' }, { id: '', name: 'Anna (Verein)', address: 'kasse@verein.example', replyTo: 'vorstand@verein.example', signature: 'Kassenwartin' });
+  assert.equal(changes.length, before + 1, 'accounts.changed after adding');
+  assert.deepEqual((await service['accounts.list']())[0]?.identities, added.identities, 'the list carries them too');
+
+  const edited = await service['accounts.updateIdentity'](account.id, identity.id, { replyTo: null, name: 'Anna – Verein' });
+  assert.deepEqual(edited.identities?.map((i) => [i.name, i.replyTo]), [['Anna – Verein', undefined]]);
+  assert.equal(changes.length, before + 2);
+
+  const refusal = async (run: () => Promise<unknown>): Promise<AppError> => {
+    try {
+      await run();
+    } catch (e) {
+      assert.ok(isStoreError(e), String(e));
+      return e.appError;
+    }
+    return assert.fail('expected a refusal');
+  };
+  const duplicate = await refusal(() => service['accounts.addIdentity'](account.id, { name: 'ANNA', address: 'Anna@Gmail.com' }));
+  assert.equal(duplicate.messageKey, 'store.identity.duplicate');
+  assert.equal(duplicate.params?.sender, 'ANNA <Anna@Gmail.com>');
+  const invalid = await refusal(() => service['accounts.updateIdentity'](account.id, identity.id, { replyTo: 'vorstand(at)verein.example' }));
+  assert.deepEqual([invalid.messageKey, invalid.params?.field, invalid.params?.address], ['store.identity.replyToInvalid', 'replyTo', 'vorstand(at)verein.example']);
+  const gone = await refusal(() => service['accounts.removeIdentity'](account.id, 'no-such-identity'));
+  assert.equal(gone.messageKey, 'store.identity.notFound');
+  assert.equal(changes.length, before + 2, 'a refusal changes nothing and tells nobody');
+
+  const removed = await service['accounts.removeIdentity'](account.id, identity.id);
+  assert.deepEqual(removed.identities, []);
+  assert.equal(changes.length, before + 3);
+  assert.deepEqual((await service['accounts.list']())[0]?.identities, []);
+});
+
+test('identities through the validating dispatcher: shapes refused at the contract, meanings refused in German and English words', async (t) => {
+  const services = createServices({ dataDir: tempDataDir(t), appVersion: '0.0.0-test', systemLanguage: 'de-DE', secrets: new MemorySecretStore() });
+  t.after(() => services.close());
+  const dispatch = createDispatcher(services.service);
+  const account = await services.service['accounts.create']({ ...gmail, host: 'smtp.example.org' }, 'pw');
+  // The renderer is untrusted: unknown fields and wrong types never reach the store.
+  for (const args of [
+    [account.id, { name: 'A', address: 'a@example.org', password: 'x' }],
+    [account.id, { name: 5, address: 'a@example.org' }],
+    [account.id, { name: 'A', address: 'a'.repeat(5000) }],
+    ['', { name: 'A', address: 'a@example.org' }],
+  ]) {
+    const outcome = await dispatch('accounts.addIdentity', args);
+    assert.equal(!outcome.ok && outcome.error.kind, 'ipc.invalidArguments', JSON.stringify(args).slice(0, 80));
+  }
+  const refused = await dispatch('accounts.addIdentity', [account.id, { name: 'Anna', address: 'anna@' }]);
+  assert.ok(!refused.ok);
+  assert.equal(refused.error.kind, 'identity.addressInvalid');
+  assert.equal(refused.error.params?.field, 'address');
+  assert.equal(translate('de', refused.error.messageKey, refused.error.params), '„anna@“ ist keine gültige E-Mail-Adresse. Eine Adresse braucht einen Namen, ein @-Zeichen und eine Domain, etwa anna@example.de.');
+  assert.match(translate('en', refused.error.messageKey, refused.error.params), /^“anna@” is not a valid e-mail address\./);
+
+  const added = await dispatch('accounts.addIdentity', [account.id, { name: 'Vertrieb', address: 'vertrieb@example.org' }]);
+  assert.ok(added.ok);
+  const identityId = (added.value as Account).identities?.[0]?.id ?? '';
+  const twice = await dispatch('accounts.addIdentity', [account.id, { name: 'vertrieb', address: 'VERTRIEB@example.org' }]);
+  assert.ok(!twice.ok);
+  assert.equal(translate('en', twice.error.messageKey, twice.error.params),
+    'This account already has the sender vertrieb <VERTRIEB@example.org>. Give this identity another name or address, so that the two can be told apart in the From list.');
+  const removed = await dispatch('accounts.removeIdentity', [account.id, identityId]);
+  assert.ok(removed.ok);
+  assert.deepEqual((removed.value as Account).identities, []);
+});
+
+test('every identity refusal has a German and an English text with the same placeholders, all of them filled', () => {
+  const kinds: IdentityProblem['kind'][] = ['identity.nameTooLong', 'identity.nameLineBreak', 'identity.addressMissing', 'identity.addressInvalid',
+    'identity.replyToInvalid', 'identity.signatureTooLong', 'identity.duplicate'];
+  const params = { field: 'address', address: 'a@', sender: 'A <a@example.org>', max: 200 };
+  for (const kind of [...kinds, 'identity.notFound', 'identity.tooMany']) {
+    for (const lang of ['de', 'en'] as const) {
+      const text = translate(lang, `store.${kind}`, params);
+      assert.notEqual(text, `store.${kind}`, `${lang}: store.${kind} has a text`);
+      assert.doesNotMatch(text, /\{\w+\}/, `${lang}: store.${kind} leaves no placeholder`);
+    }
+  }
+  // The ones checkIdentity gives are the ones above (a new kind without a text fails here).
+  const seen = new Set<string>();
+  for (const input of [{ name: 'a\nb', address: 'x@example.org' }, { name: 'n'.repeat(201), address: 'x@example.org' }, { name: '', address: '' },
+    { name: '', address: 'x' }, { name: '', address: 'x@example.org', replyTo: 'y' }, { name: '', address: 'x@example.org', signature: 's'.repeat(20_001) }]) {
+    const checked = checkIdentity(input);
+    assert.ok(!checked.ok, JSON.stringify(input).slice(0, 60));
+    seen.add(checked.problem.kind);
+  }
+  assert.deepEqual([...seen].sort(), kinds.filter((k) => k !== 'identity.duplicate').sort());
 });

@@ -193,6 +193,21 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       await changed();
       return null;
     },
+    'accounts.addIdentity': async (id, identity) => {
+      repo.addIdentity(id, identity);
+      await changed();
+      return one(id);
+    },
+    'accounts.updateIdentity': async (id, identityId, patch) => {
+      repo.updateIdentity(id, identityId, patch);
+      await changed();
+      return one(id);
+    },
+    'accounts.removeIdentity': async (id, identityId) => {
+      repo.removeIdentity(id, identityId);
+      await changed();
+      return one(id);
+    },
     'accounts.setDefault': async (id) => {
       repo.setDefault(id);
       await changed();

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { method } from './define.js';
 import {
-  AccountIdSchema, AccountInputSchema, AccountPatchSchema, AccountSchema, SecretKindSchema, SecretValueSchema,
+  AccountIdSchema, AccountInputSchema, AccountPatchSchema, AccountSchema, IdentityIdSchema, IdentityInputSchema, IdentityPatchSchema,
+  SecretKindSchema, SecretValueSchema,
 } from '../account.js';
 import { SmtpSettingsSchema } from '../domain.js';
 import { AppErrorSchema } from '../errors.js';
@@ -49,6 +50,21 @@ export const accountMethods = {
   'accounts.setSecret': method('Store or replace a password or token in the keychain.', z.tuple([AccountIdSchema, SecretKindSchema, SecretValueSchema]), AccountSchema),
   'accounts.deleteSecret': method('Remove a password or token from the keychain.', z.tuple([AccountIdSchema, SecretKindSchema]), AccountSchema),
   'accounts.hasSecret': method('Whether a secret of this kind is stored (never the secret itself).', z.tuple([AccountIdSchema, SecretKindSchema]), z.boolean()),
+  'accounts.addIdentity': method(
+    'Add a sender identity (name, address, optional reply-to and signature) that sends over this account; returns the account with its identities.',
+    z.tuple([AccountIdSchema, IdentityInputSchema]),
+    AccountSchema,
+  ),
+  'accounts.updateIdentity': method(
+    'Change some fields of a sender identity; null clears reply-to or signature.',
+    z.tuple([AccountIdSchema, IdentityIdSchema, IdentityPatchSchema]),
+    AccountSchema,
+  ),
+  'accounts.removeIdentity': method(
+    'Remove a sender identity; queued messages keep their sender, drafts fall back to the account\'s own.',
+    z.tuple([AccountIdSchema, IdentityIdSchema]),
+    AccountSchema,
+  ),
   'accounts.testConnection': method(
     'Connect, log in and disconnect, with the stored password or one typed now; nothing is sent. A saved account keeps what the server offers (SIZE, 8BITMIME, SMTPUTF8).',
     z.tuple([TestConnectionRequestSchema]),
