@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { Account } from '../../../shared/account.js';
 import type { ComposeDraft, DraftAttachment, DraftSummary } from '../../../shared/contract/compose.js';
 import { parseAddressList } from '../../../shared/address.js';
@@ -11,13 +11,15 @@ import { AddressField, useChipCheck } from '../components/AddressField.js';
 import { DateField, TimeField } from '../components/DateField.js';
 import { localMoment, sendLaterOptions } from '../date-input.js';
 import { Icon } from '../components/Icon.js';
-import { RichEditor } from '../components/RichEditor.js';
 import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
 import { outbox, stageAttachment } from '../pending-api.js';
 import { useAppState } from '../settings-context.js';
 import { useAccounts } from '../use-accounts.js';
 import type { SectionProps } from './index.js';
+
+// TipTap is loaded when the formatted mode is first shown, not with the app's first JavaScript.
+const RichEditor = lazy(() => import('../components/RichEditor.js').then((m) => ({ default: m.RichEditor })));
 
 const emptyDraft = (accountId: string | null): ComposeDraft => ({
   accountId, to: [], cc: [], bcc: [], subject: '', mode: 'plain', text: '', html: '', attachments: [],
@@ -335,7 +337,9 @@ export function ComposeSection({ onNavigate }: SectionProps) {
           {draft.mode === 'plain' ? (
             <textarea id={ids.body} className="body-editor" aria-labelledby={ids.bodyLabel} value={draft.text} rows={12} onChange={(e) => update({ text: e.target.value })} />
           ) : (
-            <RichEditor id={ids.body} labelledBy={ids.bodyLabel} html={draft.html} onChange={(html) => update({ html })} />
+            <Suspense fallback={<div className="rich-editor rich-editor--loading" aria-hidden="true"><div className="rich-editor__toolbar" /><div className="body-editor" /></div>}>
+              <RichEditor id={ids.body} labelledBy={ids.bodyLabel} html={draft.html} onChange={(html) => update({ html })} />
+            </Suspense>
           )}
         </div>
 
