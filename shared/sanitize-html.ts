@@ -1,12 +1,11 @@
 /**
- * An allow-list HTML sanitiser for what the compose editor produces (contenteditable).
- * Pure string code, no DOM: the renderer cleans on paste and before sending, main may
- * clean again. Everything not on the list is dropped (tags) or escaped (text); script,
- * style and similar elements lose their content too. Attributes survive only where
- * listed, and links only with http(s) or mailto targets.
- *
- * A well-kept editor (TipTap/ProseMirror) with its schema would replace this and the
- * contenteditable toolbar; until then this keeps the HTML that leaves the app small and safe.
+ * An allow-list HTML sanitiser for what the compose editor (TipTap) produces and for
+ * pasted HTML. Pure string code, no DOM: the renderer cleans on paste and on every change,
+ * main may clean again. Everything not on the list is dropped (tags) or escaped (text);
+ * script, style and similar elements lose their content too. Attributes survive only where
+ * listed, and links only with http(s) or mailto targets. The editor's schema already limits
+ * what can be typed; this is the second wall, for what arrives from elsewhere (a draft, a
+ * paste, a mailto link), and it keeps the HTML that leaves the app small and safe.
  */
 
 const allowedTags = new Set([
