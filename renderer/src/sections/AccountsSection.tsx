@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon.js';
 import { useToasts } from '../components/Toasts.js';
 import { useI18n } from '../i18n.js';
 import { useAccounts } from '../use-accounts.js';
+import { AccountIdentities } from './AccountIdentities.js';
 import { AccountWizard, ServerFields, providerInitial } from './AccountWizard.js';
 import type { SectionProps } from './index.js';
 
@@ -127,7 +128,12 @@ export function AccountsSection({ onNavigate }: SectionProps) {
               <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(a)}><Icon name="trash" size={14} />{t('accounts.delete')}</button>
             </div>
             <TestFailure outcome={status[a.id]} address={a.address} />
-            {editing === a.id ? <AccountEditor account={a} onClose={() => { setFocusTarget({ edit: a.id }); setEditing(null); }} /> : null}
+            {editing === a.id ? (
+              <>
+                <AccountEditor account={a} onClose={() => { setFocusTarget({ edit: a.id }); setEditing(null); }} />
+                <AccountIdentities account={a} onClose={() => { setFocusTarget({ edit: a.id }); setEditing(null); }} />
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
