@@ -26,10 +26,11 @@ test('an identity that is gone (or none) resolves to the account\'s own sender',
   assert.equal(senderOf(account).address, 'erika@example.de');
 });
 
-test('labels read as the From list shows them, quoted where RFC 5322 needs it', () => {
+test('labels read as a person writes a sender, without the quotes a header would need', () => {
   assert.equal(senderLabel(senderOf(account, 'sales')), 'Vertrieb <vertrieb@example.de>');
   assert.equal(senderLabel(senderOf(account, 'plain')), 'info@example.de');
-  assert.equal(senderLabel({ name: 'Mustermann, Erika', address: 'erika@example.de' }), '"Mustermann, Erika" <erika@example.de>');
+  assert.equal(senderLabel({ name: ' Erika M. ', address: 'erika@example.de' }), 'Erika M. <erika@example.de>');
+  assert.equal(senderLabel({ name: 'Mustermann, Erika', address: 'erika@example.de' }), 'Mustermann, Erika <erika@example.de>');
 });
 
 test('a message from a sender: From is the sender, Reply-To the identity\'s unless the message has one, and the identity is named', () => {

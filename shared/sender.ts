@@ -6,7 +6,6 @@
  * so the screen, the tests and any other caller resolve it the same way.
  */
 import type { Account } from './account.js';
-import { formatMailboxForDisplay } from './address.js';
 import type { MessageDraftInput } from './message.js';
 
 /** What sender resolution needs of an account (a stored account or one from the contract). */
@@ -54,9 +53,12 @@ export function senderOf(account: SenderAccount, identityId?: string | null): Se
   return (identityId ? all.find((s) => s.identityId === identityId) : undefined) ?? defaultSender(account);
 }
 
-/** "Name <address>" (the address alone without a name), as the From list shows a sender. */
+/**
+ * "Name <address>" (the address alone without a name), as the From list and the identities
+ * show a sender to a person: without the quotes a header would need around "Erika M.".
+ */
 export const senderLabel = (sender: Pick<Sender, 'name' | 'address'>): string =>
-  formatMailboxForDisplay({ ...(sender.name.trim() ? { name: sender.name.trim() } : {}), address: sender.address });
+  (sender.name.trim() ? `${sender.name.trim()} <${sender.address}>` : sender.address);
 
 const hasRecipients = (value: MessageDraftInput['replyTo']): boolean =>
   value !== undefined && (typeof value === 'string' ? value.trim() !== '' : value.length > 0);

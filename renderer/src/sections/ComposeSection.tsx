@@ -1,9 +1,9 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { Account } from '../../../shared/account.js';
 import type { ComposeDraft, DraftAttachment, DraftSummary } from '../../../shared/contract/compose.js';
 import { parseAddressList } from '../../../shared/address.js';
 import { parseMailto } from '../../../shared/mailto.js';
 import type { MessageDraftInput } from '../../../shared/message.js';
+import { fromSender, senderLabel, senderOf, sendersOf, type Sender } from '../../../shared/sender.js';
 import { htmlToPlainText, sanitizeHtml, textToHtml } from '../../../shared/sanitize-html.js';
 import { ApiFailure, call, subscribe } from '../api.js';
 import { onMailto } from '../mailto-inbox.js';
@@ -21,9 +21,23 @@ import type { SectionProps } from './index.js';
 // TipTap is loaded when the formatted mode is first shown, not with the app's first JavaScript.
 const RichEditor = lazy(() => import('../components/RichEditor.js').then((m) => ({ default: m.RichEditor })));
 
-const emptyDraft = (accountId: string | null): ComposeDraft => ({
-  accountId, to: [], cc: [], bcc: [], subject: '', mode: 'plain', text: '', html: '', attachments: [],
+/**
+ * The compose screen's state: the draft plus which identity of the account it is from (absent:
+ * the account's own sender). It goes to drafts.save with the draft; it is kept there once the
+ * compose contract's ComposeDraftSchema declares identityId (until then a reopened draft starts
+ * from the account's own sender).
+ */
+type ComposeState = ComposeDraft & { identityId?: string };
+
+const emptyDraft = (accountId: string | null, identityId?: string): ComposeState => ({
+  accountId, ...(identityId ? { identityId } : {}), to: [], cc: [], bcc: [], subject: '', mode: 'plain', text: '', html: '', attachments: [],
 });
+
+/** One option of the From list per sender: the account and the identity (none: the account's own). */
+const senderKey = (s: Pick<Sender, 'accountId' | 'identityId'>): string => JSON.stringify([s.accountId, s.identityId ?? null]);
+/** The identity a stored draft was written with, if it kept one. */
+const identityOf = (draft: ComposeDraft): string | undefined =>
+  'identityId' in draft && typeof draft.identityId === 'string' && draft.identityId !== '' ? draft.identityId : undefined;
 
 interface PendingFile { key: string; name: string; size: number; ref?: string; error?: string }
 
@@ -41,10 +55,11 @@ function toMailboxes(chips: string[]): Array<string | { name: string; address: s
   });
 }
 
-function swapSignature(text: string, from: Account | undefined, to: Account | undefined): string {
-  const old = signatureBlock(from?.signature);
+/** The new sender's signature in place of the old one's, when the text still ends with it. */
+function swapSignature(text: string, from: string | undefined, to: string | undefined): string {
+  const old = signatureBlock(from);
   const base = old && text.endsWith(old) ? text.slice(0, -old.length) : text;
-  return base + signatureBlock(to?.signature);
+  return base + signatureBlock(to);
 }
 
 export function ComposeSection({ onNavigate }: SectionProps) {
@@ -55,7 +70,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const check = useChipCheck();
   const ids = { from: useId(), subject: useId(), body: useId(), bodyLabel: useId(), later: useId(), files: useId() };
   const defaultAccount = accounts?.find((a) => a.isDefault) ?? accounts?.[0];
-  const [draft, setDraft] = useState<ComposeDraft>(() => emptyDraft(null));
+  const [draft, setDraft] = useState<ComposeState>(() => emptyDraft(null));
   const [draftId, setDraftId] = useState<string | undefined>();
   const [savedAt, setSavedAt] = useState<number | null>(null);
   const [files, setFiles] = useState<PendingFile[]>([]);
@@ -72,6 +87,9 @@ export function ComposeSection({ onNavigate }: SectionProps) {
   const fileInput = useRef<HTMLInputElement>(null);
 
   const account = accounts?.find((a) => a.id === draft.accountId) ?? defaultAccount;
+  // Who it is from: the chosen identity of the account, or its own sender (also when the identity was removed since).
+  const sender = account ? senderOf(account, draft.accountId === account.id ? draft.identityId : undefined) : undefined;
+  const signature = sender?.signature;
   // The server's SIZE limit as the last connection test learnt it (kept on the account).
   const sizeLimit = account?.learnt?.sizeLimit ?? null;
   // Pick the default account (and its signature) once accounts are known.
@@ -96,17 +114,17 @@ export function ComposeSection({ onNavigate }: SectionProps) {
     if (!fields) return;
     dirty.current = true;
     setDraftId(undefined);
-    setDraft((d) => ({ ...emptyDraft(d.accountId), to: fields.to, cc: fields.cc, bcc: fields.bcc, subject: fields.subject, text: fields.body + signatureBlock(account?.signature) }));
+    setDraft((d) => ({ ...emptyDraft(d.accountId, d.identityId), to: fields.to, cc: fields.cc, bcc: fields.bcc, subject: fields.subject, text: fields.body + signatureBlock(signature) }));
     if (fields.cc.length || fields.bcc.length) setShowCopies(true);
-  }), [account]);
+  }), [signature]);
 
-  const update = (patch: Partial<ComposeDraft>) => { dirty.current = true; setDraft((d) => ({ ...d, ...patch })); };
+  const update = (patch: Partial<ComposeState>) => { dirty.current = true; setDraft((d) => ({ ...d, ...patch })); };
 
   // Autosave: a second and a half after the last change.
   useEffect(() => {
     if (!dirty.current) return;
     const hasContent = draft.to.length + draft.cc.length + draft.bcc.length > 0 || draft.subject.trim() !== '' ||
-      (draft.mode === 'plain' ? draft.text.trim() !== signatureBlock(account?.signature).trim() : htmlToPlainText(draft.html) !== '') || draft.attachments.length > 0;
+      (draft.mode === 'plain' ? draft.text.trim() !== signatureBlock(signature).trim() : htmlToPlainText(draft.html) !== '') || draft.attachments.length > 0;
     if (!hasContent) return;
     const timer = window.setTimeout(() => {
       call('drafts.save', { ...(draftId ? { id: draftId } : {}), draft })
@@ -114,7 +132,7 @@ export function ComposeSection({ onNavigate }: SectionProps) {
         .catch(() => undefined);
     }, 1500);
     return () => window.clearTimeout(timer);
-  }, [draft, draftId, account]);
+  }, [draft, draftId, signature]);
 
   const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
   const bodyLength = draft.mode === 'plain' ? draft.text.length : draft.html.length * 2;
@@ -150,15 +168,21 @@ export function ComposeSection({ onNavigate }: SectionProps) {
     if (mode === 'rich') update({ mode, html: draft.html || textToHtml(draft.text) });
     else update({ mode, text: htmlToPlainText(draft.html) });
   }
-  function changeAccount(id: string) {
-    const next = accounts?.find((a) => a.id === id);
-    update({ accountId: id, text: draft.mode === 'plain' ? swapSignature(draft.text, account, next) : draft.text });
+  function changeSender(key: string) {
+    const next = (accounts ?? []).flatMap(sendersOf).find((s) => senderKey(s) === key);
+    if (!next) return;
+    dirty.current = true;
+    setDraft(({ identityId: _previous, ...d }) => ({
+      ...d, accountId: next.accountId, ...(next.identityId ? { identityId: next.identityId } : {}),
+      text: d.mode === 'plain' ? swapSignature(d.text, signature, next.signature) : d.text,
+    }));
   }
   async function openDraft(id: string) {
     try {
       const stored = await call('drafts.get', id);
       dirty.current = false;
-      setDraft(stored.draft);
+      const identityId = identityOf(stored.draft);
+      setDraft({ ...stored.draft, ...(identityId ? { identityId } : {}) });
       setDraftId(stored.id);
       setSavedAt(stored.updatedAt);
       setShowDrafts(false);
@@ -187,26 +211,26 @@ export function ComposeSection({ onNavigate }: SectionProps) {
     if (sending) return;
     const problem = problems();
     setFormError(problem);
-    if (problem || !account) return;
+    if (problem || !account || !sender) return;
     setSending(true);
     setShowLater(false);
     const html = draft.mode === 'rich' ? sanitizeHtml(draft.html) : undefined;
-    const message: MessageDraftInput = {
-      from: { name: account.displayName, address: account.address },
+    // From, Reply-To and the envelope sender are the chosen identity's (shared/sender.ts).
+    const message: MessageDraftInput = fromSender({
       to: toMailboxes(draft.to), cc: toMailboxes(draft.cc), bcc: toMailboxes(draft.bcc),
       subject: draft.subject,
       text: draft.mode === 'plain' ? draft.text : htmlToPlainText(html ?? ''),
       ...(html ? { html } : {}),
       attachments: draft.attachments.map((a) => ({ path: a.ref, name: a.name, ...(a.contentType ? { contentType: a.contentType } : {}) })),
-    };
+    }, sender);
     try {
       const queued = await outbox.enqueue(message, { accountId: account.id, ...(sendAt ? { sendAt } : {}) });
       if (draftId) await call('drafts.delete', draftId).catch(() => false);
       const sent = draft;
       const sentDraftId = draftId;
       dirty.current = false;
-      setDraft(emptyDraft(account.id));
-      setDraft((d) => ({ ...d, text: signatureBlock(account.signature) }));
+      // The next message starts from the same sender, with its signature.
+      setDraft({ ...emptyDraft(account.id, sender.identityId), text: signatureBlock(sender.signature) });
       setDraftId(undefined);
       setSavedAt(null);
       setShowCopies(false);
@@ -304,8 +328,13 @@ export function ComposeSection({ onNavigate }: SectionProps) {
         aria-label={t('section.compose.title')}>
         <div className="compose__row">
           <label htmlFor={ids.from} className="compose__label">{t('compose.from')}</label>
-          <select id={ids.from} value={account?.id ?? ''} onChange={(e) => changeAccount(e.target.value)}>
-            {(accounts ?? []).map((a) => <option key={a.id} value={a.id}>{a.displayName ? `${a.displayName} <${a.address}>` : a.address}</option>)}
+          <select id={ids.from} value={sender ? senderKey(sender) : ''} onChange={(e) => changeSender(e.target.value)}>
+            {/* Every sender of every account, grouped under the account it sends through. */}
+            {(accounts ?? []).map((a) => (
+              <optgroup key={a.id} label={a.address}>
+                {sendersOf(a).map((s) => <option key={senderKey(s)} value={senderKey(s)}>{senderLabel(s)}</option>)}
+              </optgroup>
+            ))}
           </select>
         </div>
         <div className="compose__row compose__row--address">
