@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { Page } from 'playwright-core';
-import { ComposeDraftSchema } from '../shared/contract/compose.js';
 import { skipUnless } from '../main/testing/environment.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
 import { describeViolations, seedAccount, seriousAxeViolations, until, watchPageErrors } from './fixtures.js';
@@ -255,12 +254,8 @@ test('German, dark: the identities part and the From list read in German, a refu
   }
 });
 
-// The compose screen keeps the chosen identity in its draft, but the contract's ComposeDraftSchema
-// (shared/contract/compose.ts) strips fields it does not declare: until it declares identityId,
-// a saved draft reopens from the account's own sender. This test runs once it does.
-const draftsCarryIdentity = 'identityId' in ComposeDraftSchema.shape;
 
-test('a draft remembers the identity it was written with', { skip: draftsCarryIdentity ? false : 'shared/contract/compose.ts does not declare identityId on ComposeDraft yet' }, async (t) => {
+test('a draft remembers the identity it was written with', async (t) => {
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const app = await suite.open({ locale: 'en-GB' });
   const { page, services } = app;

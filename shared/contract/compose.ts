@@ -20,6 +20,8 @@ const addressList = z.array(z.string().max(1024)).max(1000);
 /** The compose screen's state, saved as it is typed. */
 export const ComposeDraftSchema = z.object({
   accountId: z.string().max(64).nullable(),
+  /** The sender identity chosen under From (absent: the account's own sender). */
+  identityId: z.string().min(1).max(64).optional(),
   to: addressList,
   cc: addressList,
   bcc: addressList,

@@ -70,7 +70,7 @@ export function OutboxSection({ onNavigate }: SectionProps) {
         const back = await outbox.undo(item.id);
         const d = back.draft;
         const draft: ComposeDraft = {
-          accountId: back.accountId, to: list(d.to), cc: list(d.cc), bcc: list(d.bcc), subject: d.subject ?? '',
+          accountId: back.accountId, ...(d.identityId ? { identityId: d.identityId } : {}), to: list(d.to), cc: list(d.cc), bcc: list(d.bcc), subject: d.subject ?? '',
           mode: d.html ? 'rich' : 'plain', text: d.text ?? '', html: d.html ?? '',
           attachments: (d.attachments ?? []).map((a) => ({ ref: a.path, name: a.name ?? a.path.split(/[\\/]/).pop() ?? a.path, size: 0, ...(a.contentType ? { contentType: a.contentType } : {}) })),
         };
