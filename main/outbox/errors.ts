@@ -14,6 +14,7 @@ export type OutboxErrorKind =
   | 'outbox.attachmentTooLarge'
   | 'outbox.invalidAttachment'
   | 'outbox.accountNotFound'
+  | 'outbox.senderNotAllowed'
   | 'outbox.stopped';
 
 export class OutboxError extends Error {

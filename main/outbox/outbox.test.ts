@@ -305,3 +305,20 @@ test('an address that needs SMTPUTF8 is refused before connecting when the last 
   const queued = await ob.enqueue(draft('utf8-ok', ['jörg@example.test']), { accountId: h.accountId });
   assert.notEqual(queued.state, 'failed');
 });
+
+test('the outbox sends only as the account or one of its identities, whatever From the page names', async (t) => {
+  const srv = await startTestSmtpServer({ authOptional: true });
+  t.after(() => srv.close());
+  const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port });
+  const forged = { ...draft('forged'), from: { name: 'The Boss', address: 'boss@elsewhere.example' } };
+  await assert.rejects(ob.enqueue(forged, { accountId: h.accountId }), (e: unknown) => {
+    assert.equal((e as { appError?: { kind: string } }).appError?.kind, 'outbox.senderNotAllowed');
+    return true;
+  });
+  assert.equal(h.repos.outbox.list().length, 0);
+  // The account's own address in another case, and an identity of it, are fine.
+  await ob.enqueue({ ...draft('own'), from: { address: 'ALICE@example.test' } }, { accountId: h.accountId });
+  h.repos.accounts.addIdentity(h.accountId, { name: 'Alice (Team)', address: 'team@example.test' });
+  await ob.enqueue({ ...draft('identity'), from: { address: 'team@example.test' } }, { accountId: h.accountId });
+  assert.equal(h.repos.outbox.list().length, 2);
+});

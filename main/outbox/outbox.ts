@@ -228,6 +228,13 @@ export class Outbox {
     const draft = parsed.data;
     const account = this.d.repos.accounts.get(opts.accountId);
     if (!account) throw new OutboxError('outbox.accountNotFound', { id: opts.accountId }, `no account ${opts.accountId}`);
+    // The page chooses the From; main sends only as the account or one of its identities, so a
+    // compromised page cannot send in someone else's name through this account.
+    const senders = new Set([account.address, ...account.identities.map((i) => i.address)].map((a) => a.toLowerCase()));
+    const from = draft.from.address;
+    if (!senders.has(from.toLowerCase())) {
+      throw new OutboxError('outbox.senderNotAllowed', { address: from, account: account.address }, `${from} is neither ${account.address} nor one of its identities`);
+    }
     const sources = [...draft.attachments.map((a) => a.path), ...draft.inlineImages.map((a) => a.path)];
     if (!this.d.trustAttachmentPaths) {
       const staging = stagingDirOf(this.d.dataDir);

@@ -47,5 +47,6 @@ export const outboxDe: Record<string, string> = {
   'outbox.err.attachmentTooLarge': 'Der Anhang ist größer als {limit} Bytes.',
   'outbox.err.invalidAttachment': 'Der Anhang konnte nicht gelesen werden.',
   'outbox.err.accountNotFound': 'Das Absenderkonto gibt es nicht mehr.',
+  'outbox.err.senderNotAllowed': 'Die Absenderadresse {address} gehört nicht zum Konto {account}. Wählen Sie unter „Von“ das Konto oder eine seiner Identitäten, oder legen Sie die Adresse in den Konten als Identität an.',
   'outbox.err.stopped': 'Der Postausgang wird beendet.',
 };

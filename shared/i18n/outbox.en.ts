@@ -47,5 +47,6 @@ export const outboxEn: Record<string, string> = {
   'outbox.err.attachmentTooLarge': 'The attachment is larger than {limit} bytes.',
   'outbox.err.invalidAttachment': 'The attachment could not be read.',
   'outbox.err.accountNotFound': 'The sending account no longer exists.',
+  'outbox.err.senderNotAllowed': 'The sender address {address} does not belong to the account {account}. Choose the account or one of its identities under "From", or add the address as an identity in Accounts.',
   'outbox.err.stopped': 'The outbox is shutting down.',
 };
