@@ -78,12 +78,21 @@ describe('encoded words and folding (property-based)', () => {
           const bytes = m[1] === 'B' ? Buffer.from(m[2] ?? '', 'base64') : Buffer.from((m[2] ?? '').replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
           assert.equal(Buffer.from(bytes.toString('utf8'), 'utf8').compare(bytes), 0, 'each word is valid UTF-8 on its own');
           assert.ok(w.length <= 75);
+          // Per word, the shorter of the two encodings of its own bytes.
+          const q = [...bytes].map((b) => (b === 0x20 ? '_' : /[A-Za-z0-9!*+\-/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+          const b64 = bytes.toString('base64');
+          assert.ok(m[1] === 'Q' ? q.length <= b64.length : b64.length < q.length, `${w}: Q would be ${q.length}, B ${b64.length}`);
         }
       }),
       { numRuns: 300 },
     );
     assert.match(encodeWords('Grüße')[0] ?? '', /^=\?UTF-8\?B\?/); // 8 B chars vs 15 Q chars
     assert.match(encodeWords('Hallo Jörg')[0] ?? '', /^=\?UTF-8\?Q\?/);
+    // A long run is split into several words, each choosing for itself.
+    const mixed = encodeWords(`Prüfbericht-Übersicht-Kapitel-eins-bis-drei-mit-Anhang ${'你好世界'.repeat(6)}`);
+    assert.ok(mixed.length >= 2);
+    assert.match(mixed[0] ?? '', /^=\?UTF-8\?Q\?/, 'mostly ASCII: Q');
+    assert.match(mixed.at(-1) ?? '', /^=\?UTF-8\?B\?/, 'CJK: B');
   });
 
   it('plain ASCII stays readable; only words that need it are encoded', () => {

@@ -56,17 +56,12 @@ const bLength = (byteCount: number): number => Math.ceil(byteCount / 3) * 4;
 export function encodeWords(text: string, firstMax: number = MAX_ENCODED_WORD): string[] {
   const firstPayload = Math.min(MAX_ENCODED_WORD, firstMax >= MIN_FIRST_WORD ? firstMax : MAX_ENCODED_WORD) - WORD_OVERHEAD;
   const chars = Array.from(wellFormed(text), (ch) => utf8.encode(ch));
-  let total = 0;
-  let qTotal = 0;
-  for (const c of chars) {
-    total += c.length;
-    qTotal += qLength(c);
-  }
-  const useQ = qTotal <= bLength(total);
   const words: string[] = [];
   let current: Uint8Array[] = [];
   let currentBytes = 0;
   let currentQ = 0;
+  // Each encoded word is Q or B, whichever is shorter for its own bytes: a run of mostly
+  // ASCII with one umlaut reads as Q, a run of CJK or emoji packs tighter as B.
   const flush = (): void => {
     if (current.length === 0) return;
     const bytes = new Uint8Array(currentBytes);
@@ -75,14 +70,15 @@ export function encodeWords(text: string, firstMax: number = MAX_ENCODED_WORD): 
       bytes.set(c, off);
       off += c.length;
     }
-    words.push(useQ ? `${Q_PREFIX}${qEncodeBytes(bytes)}?=` : `${B_PREFIX}${Buffer.from(bytes).toString('base64')}?=`);
+    words.push(currentQ <= bLength(currentBytes) ? `${Q_PREFIX}${qEncodeBytes(bytes)}?=` : `${B_PREFIX}${Buffer.from(bytes).toString('base64')}?=`);
     current = [];
     currentBytes = 0;
     currentQ = 0;
   };
   for (const c of chars) {
     const payload = words.length === 0 ? firstPayload : MAX_ENCODED_WORD - WORD_OVERHEAD;
-    const fits = useQ ? currentQ + qLength(c) <= payload : bLength(currentBytes + c.length) <= payload;
+    // A character joins the word while the word still fits in at least one of the encodings.
+    const fits = Math.min(currentQ + qLength(c), bLength(currentBytes + c.length)) <= payload;
     if (!fits) flush();
     current.push(c);
     currentBytes += c.length;
