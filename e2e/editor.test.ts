@@ -13,7 +13,7 @@ import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
-import { seedAccount, until, watchPageErrors } from './fixtures.js';
+import { seedAccount, until, assertNoPageErrors } from './fixtures.js';
 import { rendererDir, screenshotDir, useAppSuite } from './harness.js';
 
 const suite = useAppSuite();
@@ -68,7 +68,6 @@ test('formatting by toolbar and keyboard, lists, quote, links, a cleaned paste â
   const srv = await startTestSmtpServer({ users: { alice: 'correct horse' } });
   const app = await suite.open({ locale: 'en-GB' });
   const { page } = app;
-  const pageErrors = watchPageErrors(page);
   const asked = answerPrompts(page, ['https://example.org/docs', 'javascript:alert(document.domain)']);
   try {
     await app.services.service['settings.set']({ undoSendSeconds: 0, onlineIspLookup: false });
@@ -205,7 +204,7 @@ test('formatting by toolbar and keyboard, lists, quote, links, a cleaned paste â
     assert.match(text, /^> quoted line$/m);
     assert.match(text, /our site <https:\/\/example\.org\/docs>/);
     assert.match(text, /^Pasted strong text\ntrap$/m);
-    pageErrors.assertNone('editing and sending');
+    assertNoPageErrors(app, 'editing and sending');
   } finally {
     await app.close();
     await srv.close();
@@ -216,7 +215,6 @@ test('plain text becomes paragraphs with its blank lines; a stored draft replace
   if (skipUnless(t, ready(), 'Chromium or the built renderer is missing')) return;
   const app = await suite.open({ locale: 'de-DE', colorScheme: 'dark' });
   const { page } = app;
-  const pageErrors = watchPageErrors(page);
   const asked = answerPrompts(page, ['']);
   try {
     const account = await seedAccount(app.services);
@@ -272,7 +270,7 @@ test('plain text becomes paragraphs with its blank lines; a stored draft replace
     // Back to plain text: the same lines, the list as bullets.
     await page.getByRole('radio', { name: 'Nur Text' }).click();
     assert.equal(await page.locator('textarea.body-editor').inputValue(), 'Geladener Entwurf\n\nâ€¢ eins\nEnde weg gut');
-    pageErrors.assertNone('switching modes and loading a draft');
+    assertNoPageErrors(app, 'switching modes and loading a draft');
   } finally {
     await app.close();
   }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import type { AppPage } from './harness.js';
 import type { NewSendLogEntry, SendLogStatus } from '../shared/sendlog.js';
 import type { Services } from '../main/services/index.js';
 import { createSendLogRepository } from '../main/store/sendlog.js';
@@ -202,21 +203,11 @@ export function seedLog(services: Services, n: number, accountId: string | null,
 }
 
 /**
- * Errors the page reports from now on: uncaught exceptions and console errors, which in
- * Chromium include Content-Security-Policy violations ("Refused to …"). The harness only
- * prints its own list when the page closes; this one lets a test fail on them. Attach right
- * after opening and reload, so the start-up is watched too.
+ * Fails with the errors the page reported (uncaught exceptions, console errors, CSP violations),
+ * as the harness collected them for this app from before its first load.
  */
-export function watchPageErrors(page: Page): { errors: string[]; assertNone(what: string): void } {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
-  return {
-    errors,
-    assertNone(what) {
-      if (errors.length > 0) throw new Error(`${what}: the page reported errors:\n${errors.join('\n')}`);
-    },
-  };
+export function assertNoPageErrors(app: Pick<AppPage, 'pageErrors'>, what: string): void {
+  if (app.pageErrors.length > 0) throw new Error(`${what}: the page reported errors:\n${app.pageErrors.join('\n')}`);
 }
 
 export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15000): Promise<T> {

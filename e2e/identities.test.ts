@@ -10,7 +10,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
-import { describeViolations, seedAccount, seriousAxeViolations, until, watchPageErrors } from './fixtures.js';
+import { describeViolations, seedAccount, seriousAxeViolations, until, assertNoPageErrors } from './fixtures.js';
 import { useAppSuite, type AppPage } from './harness.js';
 
 const suite = useAppSuite();
@@ -83,7 +83,6 @@ test('an identity added by keyboard and mouse, chosen under From, arrives with i
   const app = await suite.open({ locale: 'en-GB' });
   const { page, services } = app;
   const kb = page.keyboard;
-  const pageErrors = watchPageErrors(page);
   try {
     await services.service['settings.set']({ undoSendSeconds: 0, onlineIspLookup: false });
     await seedAccount(services, {
@@ -198,7 +197,7 @@ test('an identity added by keyboard and mouse, chosen under From, arrives with i
     assert.match(parsed.text ?? '', /Hallo Bob, anbei die Rechnung\.[\s\S]*-- \nKassenwartin\nFörderverein/);
     // The next message starts from the same sender.
     assert.equal(await selectedFrom(page), 'Alice – Kasse <kasse@verein.example>');
-    pageErrors.assertNone('identities journey');
+    assertNoPageErrors(app, 'identities journey');
   } finally {
     await app.close();
     await srv.close();

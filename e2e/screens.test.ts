@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnless } from '../main/testing/environment.js';
 import { createSendLogRepository } from '../main/store/sendlog.js';
-import { describeViolations, gmailSignInRefusedEntry, seedAccount, seedLog, seriousAxeViolations, watchPageErrors } from './fixtures.js';
+import { describeViolations, gmailSignInRefusedEntry, seedAccount, seedLog, seriousAxeViolations, assertNoPageErrors } from './fixtures.js';
 import { useAppSuite, type AppPage } from './harness.js';
 
 const suite = useAppSuite();
@@ -28,7 +28,6 @@ for (const lang of ['de', 'en'] as const) {
       const found: string[] = [];
       const tag = `${lang}-${colorScheme}`;
       const { page } = app;
-      const pageErrors = watchPageErrors(page);
       try {
         await app.reload(); // with the error watch from the first paint on
         // An empty send log: the list says so, the detail pane does not ask to pick an entry.
@@ -203,7 +202,7 @@ for (const lang of ['de', 'en'] as const) {
         await check(app, `settings-${tag}`, found);
 
         assert.deepEqual(found, [], found.join('\n\n'));
-        pageErrors.assertNone(`every screen in ${tag}`);
+        assertNoPageErrors(app, `every screen in ${tag}`);
       } finally {
         await app.close();
       }

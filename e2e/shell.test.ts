@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { skipUnless } from '../main/testing/environment.js';
 import { startTestSmtpServer } from '../main/testing/smtp-test-server.js';
 import { readStoredSettings } from '../main/store/settings.js';
-import { seedAccount, until, watchPageErrors } from './fixtures.js';
+import { seedAccount, until, assertNoPageErrors } from './fixtures.js';
 import { useAppSuite } from './harness.js';
 
 const suite = useAppSuite();
@@ -28,7 +28,6 @@ for (const lang of ['de', 'en'] as const) {
     test(`the app loads in ${lang} (${colorScheme}) with every section reachable`, async (t) => {
       if (skipUnless(t, ready(), 'Chromium (/usr/bin/chromium) or the built renderer (npm run build) is missing')) return;
       const app = await suite.open({ locale: lang === 'de' ? 'de-DE' : 'en-US', colorScheme });
-      const pageErrors = watchPageErrors(app.page);
       try {
         await app.reload();
         assert.equal(await app.page.locator('html').getAttribute('lang'), lang);
@@ -41,7 +40,7 @@ for (const lang of ['de', 'en'] as const) {
           await app.page.locator('main h1').first().waitFor();
           await app.screenshot(`shell-${section.id}-${lang}-${colorScheme}`);
         }
-        pageErrors.assertNone(`the shell in ${lang} (${colorScheme})`);
+        assertNoPageErrors(app, `the shell in ${lang} (${colorScheme})`);
       } finally {
         await app.close();
       }
@@ -136,7 +135,6 @@ test('keyboard only: set up an account, edit and delete accounts, change setting
   const app = await suite.open({ locale: 'en-GB' });
   const { page, services } = app;
   const kb = page.keyboard;
-  const pageErrors = watchPageErrors(page);
   try {
     await services.service['settings.set']({ undoSendSeconds: 0, onlineIspLookup: false });
     await app.reload();
@@ -277,7 +275,7 @@ test('keyboard only: set up an account, edit and delete accounts, change setting
     await page.getByRole('heading', { name: 'Nothing waiting' }).waitFor();
     assert.deepEqual(await services.service['outbox.list'](), []);
     await app.screenshot('keyboard-outbox-emptied-en-dark');
-    pageErrors.assertNone('keyboard-only pass');
+    assertNoPageErrors(app, 'keyboard-only pass');
   } finally {
     await app.close();
     await srv.close();
@@ -290,7 +288,6 @@ test('keyboard only: send later at a typed date and time; Enter in the time fiel
   const app = await suite.open({ locale: 'en-US' });
   const { page, services } = app;
   const kb = page.keyboard;
-  const pageErrors = watchPageErrors(page);
   try {
     await services.service['settings.set']({ undoSendSeconds: 0 });
     const account = await seedAccount(services);
@@ -319,7 +316,7 @@ test('keyboard only: send later at a typed date and time; Enter in the time fiel
     assert.equal(scheduled?.nextAttemptAt, at);
     assert.equal(scheduled?.accountId, account.id);
     await page.locator('.popover').waitFor({ state: 'detached' });
-    pageErrors.assertNone('send later by keyboard');
+    assertNoPageErrors(app, 'send later by keyboard');
   } finally {
     await app.close();
   }
