@@ -33,7 +33,7 @@ function connectOptions(info: PostfixInfo, kind: 'submission' | 'submissions' | 
     servername: info.tlsServername,
     extraCaPem: readCaCert(info),
     clientName: 'client.postbote.test',
-    timeouts: { connect: 5000, greeting: 5000, command: 10_000, endOfData: 15_000 },
+    timeouts: { connect: 5000, greeting: 15_000, command: 10_000, endOfData: 15_000 }, // generous: CI machines are shared
     ...extra,
   };
 }
