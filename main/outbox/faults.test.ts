@@ -77,12 +77,7 @@ describe('retry schedule', () => {
     const srv = await startFaultServer((c) => converse(c, { mail: () => { mails++; return '451 4.3.0 Temporary local problem, try again later'; } }));
     t.after(() => srv.close());
     const clock = new ManualClock();
-    const h = createHarness({ host: srv.host, port: srv.port, clock });
-    t.after(() => h.close());
-    h.settings.retryGiveUpHours = 1;
-    const ob = h.make({ random: () => 0.5 });
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, clock }, { random: () => 0.5 }, { retryGiveUpHours: 1 });
     const s = await ob.enqueue(draft('4xx'), { accountId: h.accountId });
     const t0 = clock.now();
     const delays: number[] = [];
@@ -143,12 +138,7 @@ describe('undo after the window', () => {
     }));
     t.after(() => srv.close());
     const clock = new ManualClock();
-    const h = createHarness({ host: srv.host, port: srv.port, clock });
-    t.after(() => h.close());
-    h.settings.undoSendSeconds = 10;
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, clock }, {}, { undoSendSeconds: 10 });
     const dots = (): number => srv.allReceived().split('\r\n.\r\n').length - 1;
 
     // On the wire (the server holds MAIL): too late, and the attempt goes on untouched.

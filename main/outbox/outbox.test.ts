@@ -105,12 +105,7 @@ describe('outbox: sending', () => {
     const srv = await startTestSmtpServer({ authOptional: true });
     t.after(() => srv.close());
     const clock = new ManualClock();
-    const h = createHarness({ host: srv.host, port: srv.port, clock });
-    t.after(() => h.close());
-    h.settings.undoSendSeconds = 5;
-    const ob = h.make({ trustAttachmentPaths: false });
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, clock }, { trustAttachmentPaths: false }, { undoSendSeconds: 5 });
     const staged = await ob.stage({ name: 'report.txt', dataBase64: Buffer.from('original attachment bytes\n').toString('base64') });
     const s = await ob.enqueue({ ...draft('att'), attachments: [{ path: staged.path }] }, { accountId: h.accountId });
     assert.equal(s.state, 'waiting');
@@ -146,12 +141,7 @@ describe('outbox: undo and send later', () => {
     const srv = await startTestSmtpServer({ authOptional: true });
     t.after(() => srv.close());
     const clock = new ManualClock();
-    const h = createHarness({ host: srv.host, port: srv.port, clock });
-    t.after(() => h.close());
-    h.settings.undoSendSeconds = 10;
-    const ob = h.make();
-    await ob.start();
-    t.after(() => ob.stop());
+    const { h, ob } = await runningOutbox(t, { host: srv.host, port: srv.port, clock }, {}, { undoSendSeconds: 10 });
     const original = { ...draft('undo'), cc: 'Carol <carol@example.test>', html: '<p>Hi</p>' };
     const a = await ob.enqueue(original, { accountId: h.accountId });
     assert.equal(a.state, 'waiting');

@@ -10,17 +10,12 @@ import { describe, test } from 'node:test';
 import { ManualClock } from './clock.js';
 import { entryDirOf } from './files.js';
 import type { Outbox } from './outbox.js';
-import { createHarness, draft, until, type Harness } from './testing/harness.js';
+import { draft, runningOutbox, until, type Harness } from './testing/harness.js';
 import { startRecipientServer } from './testing/recipient-server.js';
 
 async function outboxFor(t: { after(fn: () => unknown): void }, port: number, giveUpHours = 24): Promise<{ h: Harness; ob: Outbox; clock: ManualClock }> {
   const clock = new ManualClock();
-  const h = createHarness({ host: '127.0.0.1', port, clock });
-  t.after(() => h.close());
-  h.settings.retryGiveUpHours = giveUpHours;
-  const ob = h.make({ random: () => 0.5 });
-  await ob.start();
-  t.after(() => ob.stop());
+  const { h, ob } = await runningOutbox(t, { host: '127.0.0.1', port, clock }, { random: () => 0.5 }, { retryGiveUpHours: giveUpHours });
   return { h, ob, clock };
 }
 

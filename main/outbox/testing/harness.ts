@@ -79,9 +79,11 @@ export function createHarness(o: HarnessOptions): Harness {
  */
 export async function runningOutbox(
   t: { after(fn: () => unknown): void }, options: HarnessOptions, overrides: Partial<OutboxDeps> = {},
+  settings: Partial<Harness['settings']> = {},
 ): Promise<{ h: Harness; ob: Outbox }> {
   const h = createHarness(options);
   t.after(() => h.close());
+  Object.assign(h.settings, settings);
   const ob = h.make(overrides);
   await ob.start();
   t.after(() => ob.stop());
