@@ -699,9 +699,7 @@ export class SmtpSession {
     const useBdat = pipelining && this.caps.chunking;
     // Small bodies are read ahead: they can go in the same write as the envelope. Nothing is on
     // the wire yet, so a body that cannot be read is an input error of the data step.
-    const pre = await prefetch(opts.body, pipelinedBodyLimit).catch((e: unknown) => {
-      throw isSmtpError(e) ? e : SmtpError.of('data', 'input', `reading the message body failed: ${e instanceof Error ? e.message : String(e)}`, { context: ctx }, e);
-    });
+    const pre = await prefetch(opts.body, pipelinedBodyLimit).catch((e: unknown) => { throw this.bodyReadError(e); });
     let wholeEncoded: Buffer | null = null;
     let size = opts.size;
     if ('whole' in pre) {
@@ -1044,8 +1042,13 @@ export class SmtpSession {
   }
 
   /** A body that cannot be finished leaves the server mid-message: only closing is safe. */
+  /** The body stream failed (a file vanished, a composer error): an input error of the data step. */
+  private bodyReadError(e: unknown): SmtpError {
+    return isSmtpError(e) ? e : SmtpError.of('data', 'input', `reading the message body failed: ${e instanceof Error ? e.message : String(e)}`, { context: this.ctx() }, e);
+  }
+
   private abandonBody(e: unknown): SmtpError {
-    const err = isSmtpError(e) ? e : SmtpError.of('data', 'input', `reading the message body failed: ${e instanceof Error ? e.message : String(e)}`, { context: this.ctx() }, e);
+    const err = this.bodyReadError(e);
     this.wire.fail(err);
     this.closed = true;
     return err;
