@@ -58,10 +58,10 @@ test('a damaged database: the store text says where it went, and trying again re
 });
 
 test('damage that was not set aside never promises an empty database', () => {
-  const notMoved = storeError('storage.damaged', { file: '/data/postbote.sqlite', movedTo: '' }, 'could not move it aside: EBUSY');
+  const notMoved = storeError('storage.damagedNotMoved', { file: '/data/postbote.sqlite', reason: 'EBUSY' }, 'could not move it aside: EBUSY');
   for (const lang of ['de', 'en'] as const) {
     const dialog = describeStartFailure(notMoved, lang, '/data');
-    assert.equal(dialog.message, translate(lang, 'shell.start.damagedNotMoved', { file: '/data/postbote.sqlite' }));
+    assert.equal(dialog.message, translate(lang, 'store.storage.damagedNotMoved', { file: '/data/postbote.sqlite', reason: 'EBUSY' }));
     assert.notEqual(dialog.message, translate(lang, 'store.storage.damaged', { file: '/data/postbote.sqlite', movedTo: '' }));
     assert.equal(dialog.buttons[0], translate(lang, 'shell.start.retry'));
     assert.ok(dialog.detail.includes('EBUSY'), 'the technical reason is in the detail');

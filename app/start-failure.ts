@@ -29,16 +29,10 @@ export function describeStartFailure(error: unknown, lang: Lang, dataDir: string
   if (isStoreError(error)) {
     const { kind, messageKey, params = {}, detail } = error.appError;
     technical = [kind, detail?.systemCode, detail?.message].filter(Boolean).join(' · ');
-    const movedTo = typeof params.movedTo === 'string' ? params.movedTo : '';
-    if (kind === 'storage.damaged' && movedTo === '') {
-      // The store's text promises the file was set aside and a fresh database follows;
-      // here it was not moved, so a retry would meet the same damaged file.
-      message = translate(lang, 'shell.start.damagedNotMoved', { file: String(params.file ?? dataDir) });
-    } else {
-      message = translate(lang, messageKey, params);
-      // The damaged file is already set aside: opening again creates a new, empty database.
-      if (kind === 'storage.damaged') retryLabel = translate(lang, 'shell.start.startEmpty');
-    }
+    // The store words every case itself (damaged and set aside, damaged and left in place …).
+    message = translate(lang, messageKey, params);
+    // Only storage.damaged means the file is already set aside: opening again starts empty.
+    if (kind === 'storage.damaged') retryLabel = translate(lang, 'shell.start.startEmpty');
   } else {
     message = translate(lang, 'shell.start.unexpected');
     technical = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -6,8 +6,6 @@ export const shellDe: Record<string, string> = {
   'shell.start.openFolder': 'Datenordner öffnen',
   'shell.start.quit': 'Beenden',
   'shell.start.dataFolder': 'Datenordner: {dir}',
-  'shell.start.damagedNotMoved':
-    'Die Postbote-Datenbank ({file}) ist beschädigt und konnte nicht gelesen werden. Postbote konnte sie nicht beiseitelegen, sie ist daher unverändert. Verschieben Sie diese Datei oder benennen Sie sie um („Datenordner öffnen“ zeigt sie) und wählen Sie dann „Erneut versuchen“: Postbote beginnt dann mit einer leeren Datenbank. Ihre Passwörter liegen weiterhin sicher im Schlüsselbund.',
   'shell.start.unexpected':
     'Postbote konnte seinen Datenordner nicht öffnen. Prüfen Sie, ob der Ordner existiert und Sie darin schreiben dürfen, und versuchen Sie es dann erneut.',
   'shell.start.internal': 'Beim Start von Postbote ist etwas schiefgegangen. Bitte melden Sie dies mit dem Text unten.',

@@ -6,8 +6,6 @@ export const shellEn: Record<string, string> = {
   'shell.start.openFolder': 'Open data folder',
   'shell.start.quit': 'Quit',
   'shell.start.dataFolder': 'Data folder: {dir}',
-  'shell.start.damagedNotMoved':
-    'The Postbote database ({file}) is damaged and could not be read. Postbote could not move it aside, so it is unchanged. Move or rename this file ("Open data folder" shows it), then choose "Try again": Postbote then starts with an empty database. Your passwords are safe in the keychain.',
   'shell.start.unexpected':
     'Postbote could not open its data folder. Check that the folder exists and that you can write to it, then try again.',
   'shell.start.internal': 'Something went wrong while Postbote was starting. Please report this with the text below.',
