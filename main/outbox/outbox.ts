@@ -25,6 +25,7 @@ import {
 } from '../delivery/pipeline.js';
 import { explainDeliveryError, explainPartialSuccess, type ExplainContext } from '../errors/explain.js';
 import { composeMessage } from '../mime/index.js';
+import { sendersOf } from '../../shared/sender.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import {
   SmtpError, type RecipientResult, type SendResult, type SessionInfo, type SmtpConnectOptions, type SmtpCredentials, type TranscriptEntry,
@@ -230,7 +231,7 @@ export class Outbox {
     if (!account) throw new OutboxError('outbox.accountNotFound', { id: opts.accountId }, `no account ${opts.accountId}`);
     // The page chooses the From; main sends only as the account or one of its identities, so a
     // compromised page cannot send in someone else's name through this account.
-    const senders = new Set([account.address, ...account.identities.map((i) => i.address)].map((a) => a.toLowerCase()));
+    const senders = new Set(sendersOf(account).map((sender) => sender.address.toLowerCase()));
     const from = draft.from.address;
     if (!senders.has(from.toLowerCase())) {
       throw new OutboxError('outbox.senderNotAllowed', { address: from, account: account.address }, `${from} is neither ${account.address} nor one of its identities`);
