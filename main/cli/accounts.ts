@@ -58,13 +58,8 @@ export async function accountsCommand(ctx: Ctx, args: string[]): Promise<number>
     switch (sub ?? 'list') {
       case 'list': {
         if (rest.length > 0) throw usage('cli.usage.unexpectedArgument', { argument: rest[0] ?? '' });
-        let list: Account[];
-        try {
-          list = await service['accounts.list']();
-        } catch {
-          // Without a keychain the accounts are still listed, their password state unknown.
-          list = data.repos.accounts.list().map((a) => ({ ...a, hasSecret: false, secretStatus: 'unknown' as const }));
-        }
+        // Without a keychain the service still lists them, their password state 'unknown'.
+        const list: Account[] = await service['accounts.list']();
         if (ctx.json) {
           ctx.out(JSON.stringify({ ok: true, accounts: list.map((a) => accountJson(a)) }, null, 2));
           return EX.OK;
@@ -75,7 +70,8 @@ export async function accountsCommand(ctx: Ctx, args: string[]): Promise<number>
         }
         const rows = list.map((a) => [
           a.isDefault ? '*' : '', a.id.slice(0, 8), a.address, `${a.host}:${a.port}`, securityLabel(a.security), a.username ?? '—',
-          a.username === undefined ? '—' : a.hasSecret ? ctx.t('cli.accounts.inKeychain') : ctx.t('cli.accounts.missing'),
+          a.username === undefined ? '—' : a.secretStatus === 'unknown' ? ctx.t('cli.accounts.keychainUnknown')
+            : a.hasSecret ? ctx.t('cli.accounts.inKeychain') : ctx.t('cli.accounts.missing'),
         ]);
         for (const l of columns(['', 'ID', ctx.t('cli.accounts.address'), ctx.t('cli.discover.server'), ctx.t('cli.discover.security'), ctx.t('cli.discover.user'), ctx.t('cli.accounts.password')], rows)) ctx.out(l);
         ctx.out();

@@ -303,6 +303,12 @@ describe('accounts, sendmail and the send log (real keychain)', () => {
     assert.equal(alice.isDefault, true);
     const human = await cli(['accounts', 'list'], { keyring: true });
     assert.match(human.stdout, /\*\s+\S{8}\s+alice@example\.test\s+localhost:\d+\s+STARTTLS\s+alice\s+in keychain/);
+    // Without a reachable keychain the accounts are still listed, their password state said to be unknown.
+    const noKeychain = await cli(['accounts', 'list']);
+    assert.equal(noKeychain.code, 0, noKeychain.stderr);
+    assert.match(noKeychain.stdout, /alice@example\.test.*keychain not reachable/);
+    const noKeychainJson = JSON.parse((await cli(['accounts', 'list', '--json'])).stdout) as { accounts: Array<{ address: string; secretStatus: string; hasSecret: boolean }> };
+    assert.deepEqual(noKeychainJson.accounts.map((a) => [a.address, a.secretStatus, a.hasSecret]), [['alice@example.test', 'unknown', false]]);
 
     const tested = await cli(['accounts', 'test', 'alice@example.test'], { keyring: true });
     assert.equal(tested.code, 0, tested.stderr);

@@ -218,6 +218,7 @@ export const cliDe: Record<string, string> = {
   'cli.accounts.empty': 'Noch keine Konten. Legen Sie eines an mit: postbote accounts add <Adresse> --password-stdin',
   'cli.accounts.inKeychain': 'im Schlüsselbund',
   'cli.accounts.missing': 'fehlt',
+  'cli.accounts.keychainUnknown': 'Schlüsselbund nicht erreichbar',
   'cli.accounts.address': 'Adresse',
   'cli.accounts.password': 'Passwort',
   'cli.accounts.default': 'Standard',

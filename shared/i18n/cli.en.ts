@@ -218,6 +218,7 @@ export const cliEn: Record<string, string> = {
   'cli.accounts.empty': 'No accounts yet. Add one with: postbote accounts add <address> --password-stdin',
   'cli.accounts.inKeychain': 'in keychain',
   'cli.accounts.missing': 'missing',
+  'cli.accounts.keychainUnknown': 'keychain not reachable',
   'cli.accounts.address': 'Address',
   'cli.accounts.password': 'Password',
   'cli.accounts.default': 'Default',
